@@ -1,0 +1,271 @@
+"""API shapes. Personal data leaves only through these resolvers, masked."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from ninja import Schema
+from pydantic import Field
+
+from kefu.customers.masking import mask_address, mask_email, mask_id_number, mask_name, mask_phone
+from kefu.customers.models import Customer
+from kefu.workorders.models import WorkOrder
+
+
+class CustomerOut(Schema):
+    id: int
+    name: str
+    phone: str
+    id_number: str
+    address: str
+    email: str
+    level: str
+    unit_id: int
+
+    @staticmethod
+    def resolve_name(obj: Customer) -> str:
+        return mask_name(obj.name)
+
+    @staticmethod
+    def resolve_phone(obj: Customer) -> str:
+        return mask_phone(obj.phone)
+
+    @staticmethod
+    def resolve_id_number(obj: Customer) -> str:
+        return mask_id_number(obj.id_number)
+
+    @staticmethod
+    def resolve_address(obj: Customer) -> str:
+        return mask_address(obj.address)
+
+    @staticmethod
+    def resolve_email(obj: Customer) -> str:
+        return mask_email(obj.email) if obj.email else ""
+
+
+class CustomerRevealedOut(Schema):
+    """Unmasked, returned only by the reveal endpoint, which writes the audit entry."""
+
+    id: int
+    name: str
+    phone: str
+    id_number: str
+    address: str
+    email: str
+
+
+class CustomerIn(Schema):
+    name: str = Field(min_length=1, max_length=50)
+    phone: str = Field(min_length=5, max_length=20)
+    id_number: str = ""
+    address: str = Field("", max_length=200)
+    email: str = Field("", max_length=200)
+
+
+class RevealIn(Schema):
+    reason: str = Field("", max_length=500)
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class StaffRef(Schema):
+    id: int
+    name: str
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj.display_name)
+
+
+class WorkOrderOut(Schema):
+    id: int
+    number: str
+    kind: str
+    status: str
+    status_label: str
+    channel: str
+    call_id: str
+    severity: str
+    category: Ref | None
+    customer: CustomerOut
+    contact_name: str
+    contact_phone: str
+    title: str
+    content: str
+    unit: Ref
+    owner: StaffRef | None
+    handler: StaffRef | None
+    received_at: datetime
+    classified_at: datetime | None
+    replied_at: datetime | None
+    closed_at: datetime | None
+    archived_at: datetime | None
+    reopen_count: int
+    is_escalated: bool
+    merged_into: str | None
+    findings: str
+    responsible_party: str
+    investigation_methods: list[str]
+    satisfaction_score: int | None
+    archive_number: str
+    version: int
+
+    @staticmethod
+    def resolve_status_label(obj: WorkOrder) -> str:
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_contact_name(obj: WorkOrder) -> str:
+        return mask_name(obj.contact_name)
+
+    @staticmethod
+    def resolve_contact_phone(obj: WorkOrder) -> str:
+        return mask_phone(obj.contact_phone)
+
+    @staticmethod
+    def resolve_merged_into(obj: WorkOrder) -> str | None:
+        return obj.merged_into.number if obj.merged_into_id and obj.merged_into else None
+
+
+class WorkOrderListItem(Schema):
+    id: int
+    number: str
+    kind: str
+    status: str
+    severity: str
+    channel: str
+    title: str
+    category_id: int | None
+    unit_id: int
+    handler_id: int | None
+    customer_name: str
+    customer_phone: str
+    received_at: datetime
+    version: int
+
+    @staticmethod
+    def resolve_customer_name(obj: WorkOrder) -> str:
+        return mask_name(obj.customer.name)
+
+    @staticmethod
+    def resolve_customer_phone(obj: WorkOrder) -> str:
+        return mask_phone(obj.customer.phone)
+
+
+class WorkOrderPage(Schema):
+    items: list[WorkOrderListItem]
+    next_before: int | None = Field(
+        None, description="Pass as `before` to get the next page; null on the last page."
+    )
+
+
+class WorkOrderIn(Schema):
+    kind: str
+    channel: str
+    title: str = Field(max_length=200)
+    content: str = Field(max_length=20000)
+    customer_id: int | None = None
+    customer: CustomerIn | None = None
+    contact_name: str = Field("", max_length=50)
+    contact_phone: str = Field("", max_length=20)
+    call_id: str = Field("", max_length=64)
+    category_id: int | None = None
+    severity: str = "normal"
+    unit_id: int | None = None
+    received_at: datetime | None = None
+
+
+class TransitionIn(Schema):
+    """Fields for every transition; each transition requires its own (see `requires` in
+    GET /work-orders/{id}/transitions)."""
+
+    note: str = Field("", max_length=5000)
+    category_id: int | None = None
+    severity: str | None = None
+    handler_id: int | None = None
+    investigation_methods: list[str] = []
+    findings: str = Field("", max_length=10000)
+    evidence_summary: str = Field("", max_length=10000)
+    responsible_party: str = ""
+    plan_type: str = ""
+    plan_description: str = Field("", max_length=5000)
+    compensation_type: str = ""
+    amount: Decimal | None = None
+    question: str = Field("", max_length=5000)
+    result: str = Field("", max_length=10000)
+    process_summary: str = Field("", max_length=10000)
+    measures: str = Field("", max_length=10000)
+    suggestions: str = Field("", max_length=10000)
+    cause_analysis: str = Field("", max_length=10000)
+    reply_channel: str = ""
+    needs_further_handling: bool = False
+    is_confirmed_by_customer: bool = False
+    satisfaction_score: int | None = None
+    feedback: str = Field("", max_length=5000)
+    reason: str = Field("", max_length=5000)
+    reject_reason: str = ""
+    target_number: str = ""
+
+
+class TransitionOut(Schema):
+    name: str
+    label_zh: str
+    label_en: str
+    target: str | None
+    requires: list[str]
+
+
+class TimelineEventOut(Schema):
+    id: int
+    at: datetime
+    event_type: str
+    transition: str
+    from_status: str
+    to_status: str
+    actor_role: str
+    actor_name: str
+    note: str
+    data: dict[str, Any]
+    is_customer_visible: bool
+
+
+class AttachmentOut(Schema):
+    id: int
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+    uploaded_by_name: str
+
+
+class AssignIn(Schema):
+    handler_id: int
+    note: str = ""
+
+
+class PlanDecisionIn(Schema):
+    is_approved: bool
+    note: str = ""
+
+
+class CategoryOut(Schema):
+    id: int
+    code: str
+    name: str
+    name_en: str
+    parent_id: int | None
+
+
+class UnitOut(Schema):
+    id: int
+    code: str
+    name: str
+    name_en: str
+    level: str
+    parent_id: int | None

@@ -1,0 +1,191 @@
+"""Work orders: intake, lists, detail, transitions, timeline, attachments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Form, Query, Router, Schema, UploadedFile
+
+from kefu.api.auth import actor_of
+from kefu.api.schemas import (
+    AssignIn,
+    AttachmentOut,
+    CustomerRevealedOut,
+    PlanDecisionIn,
+    RevealIn,
+    TimelineEventOut,
+    TransitionIn,
+    TransitionOut,
+    WorkOrderIn,
+    WorkOrderOut,
+    WorkOrderPage,
+)
+from kefu.customers.actions import CustomerDetails
+from kefu.errors import InvalidInput
+from kefu.workorders import actions
+from kefu.workorders.attachments import add_attachment
+from kefu.workorders.models import Attachment, TimelineEvent, WorkOrder
+from kefu.workorders.perform import perform_transition
+from kefu.workorders.queries import (
+    WorkOrderFilter,
+    get_work_order,
+    list_timeline,
+    list_work_orders,
+)
+from kefu.workorders.transitions import allowed_transitions
+
+router = Router()
+
+
+def _etag(wo: WorkOrder) -> str:
+    return f'"{wo.version}"'
+
+
+def _if_match(request: HttpRequest) -> int | None:
+    """The version named by If-Match, or None when the client sent none."""
+    raw = request.headers.get("If-Match", "").strip()
+    if not raw or raw == "*":
+        return None
+    raw = raw.removeprefix("W/").strip('"')
+    try:
+        return int(raw)
+    except ValueError:
+        raise InvalidInput("If-Match 格式无效", "If-Match must be an ETag from this API",
+                           fields={"If-Match": [raw]}) from None
+
+
+def _detail(request: HttpRequest, wo_id: int, status: int = 200) -> tuple[int, WorkOrder]:
+    wo = get_work_order(actor_of(request), wo_id)
+    request.etag = _etag(wo)  # type: ignore[attr-defined]
+    return status, wo
+
+
+class ListQuery(Schema):
+    kind: str | None = None
+    status: str | None = None
+    category_id: int | None = None
+    severity: str | None = None
+    unit_id: int | None = None
+    channel: str | None = None
+    handler_id: int | None = None
+    owner_id: int | None = None
+    customer_id: int | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    number: str | None = None
+    phone: str | None = None
+    is_open: bool | None = None
+    before: int | None = None
+    limit: int = 50
+
+
+@router.get("", response=WorkOrderPage, summary="List work orders in my scope")
+def list_(request: HttpRequest, q: Query[ListQuery]) -> dict[str, Any]:
+    filters = WorkOrderFilter(**q.dict(exclude={"before", "limit"}))
+    items = list_work_orders(actor_of(request), filters, before_id=q.before, limit=q.limit)
+    limit = max(1, min(q.limit, 200))
+    return {"items": items, "next_before": items[-1].id if len(items) == limit else None}
+
+
+@router.post("", response={200: WorkOrderOut, 201: WorkOrderOut},
+             summary="Create a work order (send Idempotency-Key to make retries safe)")
+def create(request: HttpRequest, payload: WorkOrderIn, response: HttpResponse) -> Any:
+    data = payload.dict()
+    customer = data.pop("customer")
+    intake = actions.Intake(
+        **data, customer=CustomerDetails(**customer) if customer else None,
+    )
+    wo, created = actions.create_work_order(
+        actor=actor_of(request), intake=intake,
+        idempotency_key=request.headers.get("Idempotency-Key"),
+    )
+    status, wo = _detail(request, wo.pk, 201 if created else 200)
+    response["ETag"] = _etag(wo)
+    response["Location"] = f"/api/work-orders/{wo.pk}"
+    return status, wo
+
+
+@router.get("/{wo_id}", response=WorkOrderOut, summary="One work order")
+def detail(request: HttpRequest, wo_id: int, response: HttpResponse) -> WorkOrder:
+    _, wo = _detail(request, wo_id)
+    response["ETag"] = _etag(wo)
+    return wo
+
+
+@router.get("/{wo_id}/transitions", response=list[TransitionOut],
+            summary="What I may do with this work order now")
+def transitions(request: HttpRequest, wo_id: int) -> list[dict[str, Any]]:
+    actor = actor_of(request)
+    wo = get_work_order(actor, wo_id)
+    return [
+        {"name": t.name, "label_zh": t.label_zh, "label_en": t.label_en, "target": t.target,
+         "requires": list(t.requires)}
+        for t in allowed_transitions(wo.kind, wo.status, actor)
+    ]
+
+
+@router.post("/{wo_id}/transitions/{name}", response=WorkOrderOut,
+             summary="Move the work order (If-Match: the ETag you read)")
+def transition(request: HttpRequest, wo_id: int, name: str, payload: TransitionIn,
+               response: HttpResponse) -> WorkOrder:
+    actor = actor_of(request)
+    perform_transition(actor=actor, work_order_id=wo_id, name=name,
+                       values=payload.dict(), expected_version=_if_match(request))
+    _, wo = _detail(request, wo_id)
+    response["ETag"] = _etag(wo)
+    return wo
+
+
+@router.post("/{wo_id}/assign", response=WorkOrderOut, summary="Assign a handler")
+def assign(request: HttpRequest, wo_id: int, payload: AssignIn,
+           response: HttpResponse) -> WorkOrder:
+    actions.assign_work_order(actor=actor_of(request), work_order_id=wo_id,
+                              handler_id=payload.handler_id, note=payload.note,
+                              expected_version=_if_match(request))
+    _, wo = _detail(request, wo_id)
+    response["ETag"] = _etag(wo)
+    return wo
+
+
+@router.post("/{wo_id}/reveal-contact", response=CustomerRevealedOut,
+             summary="Reveal the customer's personal data for this work order (logged)")
+def reveal_contact(request: HttpRequest, wo_id: int, payload: RevealIn) -> Any:
+    wo = actions.reveal_contact(actor=actor_of(request), work_order_id=wo_id,
+                                reason=payload.reason)
+    return wo.customer
+
+
+@router.post("/{wo_id}/plans/{plan_id}/decision", response=WorkOrderOut,
+             summary="Approve or reject a compensation plan")
+def decide_plan(request: HttpRequest, wo_id: int, plan_id: int,
+                payload: PlanDecisionIn) -> WorkOrder:
+    actor = actor_of(request)
+    get_work_order(actor, wo_id)
+    actions.decide_handling_plan(actor=actor, plan_id=plan_id, is_approved=payload.is_approved,
+                                 note=payload.note)
+    return get_work_order(actor, wo_id)
+
+
+@router.get("/{wo_id}/timeline", response=list[TimelineEventOut], summary="The timeline")
+def timeline(request: HttpRequest, wo_id: int) -> list[TimelineEvent]:
+    actor = actor_of(request)
+    return list(list_timeline(actor, get_work_order(actor, wo_id)))
+
+
+@router.get("/{wo_id}/attachments", response=list[AttachmentOut], summary="Attachments")
+def attachments(request: HttpRequest, wo_id: int) -> list[Attachment]:
+    wo = get_work_order(actor_of(request), wo_id)
+    return list(wo.attachments.order_by("id"))
+
+
+@router.post("/{wo_id}/attachments", response={201: AttachmentOut},
+             summary="Upload evidence (multipart)")
+def upload(request: HttpRequest, wo_id: int, file: File[UploadedFile],
+           is_evidence: Form[bool] = True) -> tuple[int, Attachment]:
+    attachment = add_attachment(
+        actor=actor_of(request), work_order_id=wo_id, name=file.name or "attachment",
+        content_type=file.content_type or "", stream=file.file, is_evidence=is_evidence,
+    )
+    return 201, attachment

@@ -1,0 +1,14 @@
+"""Celery app for running the background work on Redis at scale (KEFU_USE_CELERY=1)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
+
+app = Celery("kefu")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+app.conf.beat_schedule = {
+    "dispatch-outbox": {"task": "kefu.notify.dispatch_outbox", "schedule": 5.0},
+}

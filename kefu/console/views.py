@@ -1,0 +1,239 @@
+"""Staff console: each view authenticates, loads through the actor's scope, calls one action,
+renders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kefu.console.fields import CHECKBOXES, FORM_FIELDS, INTEGERS, SPECS
+from kefu.customers.actions import CustomerDetails
+from kefu.errors import KefuError
+from kefu.orgs.actors import Actor, NotAnActor, actor_for_user
+from kefu.orgs.queries import list_staff_in_scope, list_units_in_scope
+from kefu.workorders import actions
+from kefu.workorders.choices import Channel, Severity, WorkOrderKind, WorkOrderStatus
+from kefu.workorders.perform import perform_transition
+from kefu.workorders.queries import (
+    WorkOrderFilter,
+    get_work_order,
+    list_categories,
+    list_timeline,
+    list_work_orders,
+)
+from kefu.workorders.transitions import allowed_transitions
+
+View = Callable[..., HttpResponse]
+
+
+def staff_view(view: Callable[..., HttpResponse]) -> View:
+    """Signed-in staff only; the view receives the actor."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            actor = actor_for_user(request.user)
+        except NotAnActor:
+            return render(request, "console/error.html", {"message": "该账号没有控制台权限"},
+                          status=403)
+        if not actor.is_staff:
+            return render(request, "console/error.html", {"message": "该账号没有控制台权限"},
+                          status=403)
+        return view(request, actor, *args, **kwargs)
+
+    return wrapper
+
+
+def _message(error: KefuError) -> str:
+    return error.message(get_language() or "zh-hans")
+
+
+QUEUES = {
+    "mine": "我的待办",
+    "unit": "本单位",
+    "unassigned": "未分派",
+    "pending": "待客户补充",
+    "all": "全部",
+}
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@staff_view
+def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
+    view = request.GET.get("view", "mine")
+    params = request.GET
+    base = {
+        "status": params.get("status") or None, "kind": params.get("kind") or None,
+        "severity": params.get("severity") or None, "channel": params.get("channel") or None,
+        "number": params.get("number") or None, "phone": params.get("phone") or None,
+        "category_id": _int(params.get("category")),
+    }
+    if view == "mine":
+        filters = WorkOrderFilter(**base, handler_id=actor.staff_id, is_open=True)
+    elif view == "unassigned":
+        filters = WorkOrderFilter(**base, unit_id=actor.unit_id, is_open=True)
+    elif view == "pending":
+        base["status"] = WorkOrderStatus.PENDING_CUSTOMER
+        filters = WorkOrderFilter(**base)
+    elif view == "unit":
+        filters = WorkOrderFilter(**base, is_open=True)
+    else:
+        filters = WorkOrderFilter(**base)
+    items = list_work_orders(actor, filters, before_id=_int(params.get("before")), limit=50)
+    if view == "unassigned":
+        items = [wo for wo in items if wo.handler_id is None]
+    if view == "mine" and not items and params.get("before") is None and not any(base.values()):
+        # An agent owns what they received even when someone else handles it (首问负责).
+        items = list_work_orders(actor, WorkOrderFilter(owner_id=actor.staff_id, is_open=True))
+    query = params.copy()
+    query.pop("before", None)
+    template = "console/_queue_rows.html" if request.htmx else "console/queue.html"  # type: ignore[attr-defined]
+    return render(request, template, {
+        "actor": actor, "items": items, "view": view, "queues": QUEUES,
+        "next_before": items[-1].id if len(items) == 50 else None,
+        "query": query.urlencode(), "params": params,
+        "statuses": WorkOrderStatus.choices, "kinds": WorkOrderKind.choices,
+        "severities": Severity.choices, "channels": Channel.choices,
+        "categories": list_categories(),
+    })
+
+
+def _detail_context(actor: Actor, wo_id: int, **extra: Any) -> dict[str, Any]:
+    wo = get_work_order(actor, wo_id)
+    moves = allowed_transitions(wo.kind, wo.status, actor)
+    forms = [
+        {"transition": t, "fields": [SPECS[name] for name in FORM_FIELDS[t.name]]}
+        for t in moves
+    ]
+    return {
+        "actor": actor, "wo": wo, "events": list_timeline(actor, wo), "forms": forms,
+        "plans": wo.plans.order_by("id"), "replies": wo.replies.order_by("id"),
+        "attachments": wo.attachments.order_by("id"),
+        "staff": list_staff_in_scope(actor).filter(unit__path__startswith=wo.unit.path),
+        "categories": list_categories(), "errors": {}, "values": {}, **extra,
+    }
+
+
+@staff_view
+def detail(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
+    try:
+        context = _detail_context(actor, wo_id)
+    except KefuError as error:
+        return render(request, "console/error.html", {"message": _message(error)},
+                      status=error.http_status)
+    return render(request, "console/detail.html", context)
+
+
+def _transition_values(request: HttpRequest, name: str) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for field in FORM_FIELDS.get(name, ()):
+        if field in CHECKBOXES:
+            values[field] = request.POST.get(field) == "on"
+        elif SPECS[field].widget == "multiselect":
+            values[field] = request.POST.getlist(field)
+        elif field in INTEGERS:
+            values[field] = _int(request.POST.get(field))
+        else:
+            values[field] = request.POST.get(field, "").strip()
+    if values.get("amount") == "":
+        values["amount"] = None
+    return values
+
+
+@require_POST
+@staff_view
+def transition(request: HttpRequest, actor: Actor, wo_id: int, name: str) -> HttpResponse:
+    values = _transition_values(request, name)
+    try:
+        perform_transition(actor=actor, work_order_id=wo_id, name=name, values=values,
+                           expected_version=_int(request.POST.get("version")))
+    except KefuError as error:
+        try:
+            context = _detail_context(actor, wo_id, errors={name: error}, values=values,
+                                      open_form=name)
+        except KefuError as outer:
+            return render(request, "console/error.html", {"message": _message(outer)},
+                          status=outer.http_status)
+        return render(request, "console/detail.html", context, status=error.http_status)
+    return HttpResponseRedirect(reverse("console:detail", args=[wo_id]))
+
+
+@require_POST
+@staff_view
+def assign(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
+    try:
+        actions.assign_work_order(
+            actor=actor, work_order_id=wo_id, handler_id=_int(request.POST.get("handler_id")) or 0,
+            note=request.POST.get("note", ""), expected_version=_int(request.POST.get("version")),
+        )
+    except KefuError as error:
+        context = _detail_context(actor, wo_id, errors={"assign": error}, open_form="assign")
+        return render(request, "console/detail.html", context, status=error.http_status)
+    return HttpResponseRedirect(reverse("console:detail", args=[wo_id]))
+
+
+@require_POST
+@staff_view
+def note(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
+    try:
+        actions.add_note(actor=actor, work_order_id=wo_id, note=request.POST.get("note", ""),
+                         is_customer_visible=request.POST.get("is_customer_visible") == "on")
+    except KefuError as error:
+        context = _detail_context(actor, wo_id, errors={"note": error}, open_form="note")
+        return render(request, "console/detail.html", context, status=error.http_status)
+    return HttpResponseRedirect(reverse("console:detail", args=[wo_id]))
+
+
+INTAKE_FIELDS = ("kind", "channel", "call_id", "title", "content", "customer_name",
+                 "customer_phone", "customer_id_number", "customer_address", "category",
+                 "severity", "unit")
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view
+def intake(request: HttpRequest, actor: Actor) -> HttpResponse:
+    values = {f: request.POST.get(f, "").strip() for f in INTAKE_FIELDS}
+    context: dict[str, Any] = {
+        "actor": actor, "values": values, "errors": None,
+        "kinds": WorkOrderKind.choices, "channels": Channel.choices,
+        "severities": Severity.choices, "categories": list_categories(),
+        "units": list_units_in_scope(actor),
+    }
+    if request.method == "GET":
+        context["values"] = {"kind": "complaint", "channel": "phone", "severity": "normal",
+                             "unit": str(actor.unit_id)}
+        return render(request, "console/intake.html", context)
+    intake_data = actions.Intake(
+        kind=values["kind"], channel=values["channel"], call_id=values["call_id"],
+        title=values["title"], content=values["content"],
+        customer=CustomerDetails(
+            name=values["customer_name"], phone=values["customer_phone"],
+            id_number=values["customer_id_number"], address=values["customer_address"],
+        ),
+        category_id=_int(values["category"]), severity=values["severity"] or "normal",
+        unit_id=_int(values["unit"]),
+    )
+    try:
+        wo, _ = actions.create_work_order(
+            actor=actor, intake=intake_data,
+            idempotency_key=request.POST.get("idempotency_key") or None,
+        )
+    except KefuError as error:
+        context["errors"] = error
+        return render(request, "console/intake.html", context, status=error.http_status)
+    return HttpResponseRedirect(reverse("console:detail", args=[wo.pk]))

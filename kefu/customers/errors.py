@@ -1,0 +1,8 @@
+from __future__ import annotations
+
+from kefu.errors import KefuError
+
+
+class RevealRefused(KefuError):
+    code = "reveal_refused"
+    http_status = 403

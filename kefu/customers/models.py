@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kefu.customers.crypto import EncryptedTextField
+
+
+class CustomerLevel(models.TextChoices):
+    STANDARD = "standard", _("普通")
+    SILVER = "silver", _("银卡")
+    GOLD = "gold", _("金卡")
+    DIAMOND = "diamond", _("钻石卡")
+
+
+class Customer(models.Model):
+    """A customer of the operator. Personal fields are encrypted and shown masked."""
+
+    name = EncryptedTextField(_("姓名"))
+    phone = EncryptedTextField(_("手机号码"))
+    # HMAC of the normalised phone number: exact lookup without storing the number in clear.
+    phone_digest = models.CharField(max_length=64, db_index=True, editable=False)
+    id_number = EncryptedTextField(_("身份证号码"), blank=True)
+    address = EncryptedTextField(_("地址"), blank=True)
+    email = EncryptedTextField(_("电子邮箱"), blank=True)
+    level = models.CharField(
+        _("客户等级"), max_length=16, choices=CustomerLevel.choices, default=CustomerLevel.STANDARD
+    )
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="customers",
+        verbose_name=_("归属单位"),
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="customer",
+    )
+    preferred_language = models.CharField(max_length=8, default="zh-hans")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("客户")
+        verbose_name_plural = _("客户")
+
+    def __str__(self) -> str:
+        from kefu.customers.masking import mask_name
+
+        return mask_name(self.name)

@@ -1,0 +1,56 @@
+"""Message texts by template name, in Chinese and English. Bodies never carry unmasked
+personal data beyond what the recipient already knows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
+    "work_order_received": {
+        "zh-hans": ("【客服】您的诉求已受理",
+                    "您的{kind}已受理，单号 {number}。我们将在规定时限内处理并答复您。"),
+        "en": ("Your request has been received",
+               "Your {kind} has been received as {number}. We will reply within the time limit."),
+    },
+    "info_requested": {
+        "zh-hans": ("【客服】请补充材料", "工单 {number} 需要您补充：{question}"),
+        "en": ("More information needed", "Work order {number} needs more from you: {question}"),
+    },
+    "reply_sent": {
+        "zh-hans": ("【客服】处理结果答复", "工单 {number} 的处理结果：{result}。如有异议请回复或致电客服。"),
+        "en": ("Our reply", "Result for {number}: {result}. Reply or call us if you disagree."),
+    },
+    "work_order_closed": {
+        "zh-hans": ("【客服】工单已结案",
+                    "工单 {number} 已结案。如对处理结果不满意，可在30日内提出申诉。"),
+        "en": ("Work order closed",
+               "{number} is closed. If you are not satisfied you may appeal within 30 days."),
+    },
+    "work_order_rejected": {
+        "zh-hans": ("【客服】诉求不予受理", "工单 {number} 不予受理，原因：{reason}"),
+        "en": ("Request not accepted", "{number} was not accepted: {reason}"),
+    },
+    "work_order_reopened": {
+        "zh-hans": ("【客服】工单已重新处理", "工单 {number} 已重新进入处理，我们会尽快答复。"),
+        "en": ("Work order reopened", "{number} has been reopened and will be handled again."),
+    },
+    "work_order_withdrawn": {
+        "zh-hans": ("【客服】工单已撤销", "工单 {number} 已按您的要求撤销。"),
+        "en": ("Work order withdrawn", "{number} was withdrawn as you asked."),
+    },
+    "compensation_approval_needed": {
+        "zh-hans": ("【客服】补偿待审批", "工单 {number} 的补偿 ¥{amount} 待您审批。"),
+        "en": ("Compensation awaits approval", "Compensation of ¥{amount} on {number} awaits you."),
+    },
+}
+
+
+def render_message(template: str, language: str, context: dict[str, Any]) -> tuple[str, str]:
+    """(subject, body) for a template; Chinese when the language is unknown."""
+    texts = _TEXTS[template]
+    subject, body = texts.get(language) or texts["zh-hans"]
+    return subject.format(**context), body.format(**context)
+
+
+def known_templates() -> frozenset[str]:
+    return frozenset(_TEXTS)

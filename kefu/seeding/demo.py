@@ -1,0 +1,294 @@
+"""Demo data for a new installation: the org tree, one login per role, customers, and work
+orders taken through the real actions, so every timeline is one the lifecycle could produce."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from kefu.customers.actions import CustomerDetails, create_customer
+from kefu.customers.models import Customer
+from kefu.orgs.actors import SYSTEM, Actor, actor_for_user
+from kefu.orgs.choices import DepartmentKind, Role
+from kefu.orgs.models import Department, OrgUnit, Staff
+from kefu.seeding.orgtree import DemoUnits, build_org_tree
+from kefu.seeding.people import id_number, mobile, person_name, street_address
+from kefu.workorders import actions
+from kefu.workorders.choices import Channel, Severity, WorkOrderKind
+from kefu.workorders.models import Category, TimelineEvent, WorkOrder
+
+User = get_user_model()
+
+DEMO_ROLES = [
+    # username, role, where (province index or "hq" or city index), department
+    ("agent", Role.AGENT, "city", DepartmentKind.CUSTOMER_SERVICE),
+    ("handler", Role.HANDLER, "city", DepartmentKind.CUSTOMER_SERVICE),
+    ("supervisor", Role.SUPERVISOR, "city", DepartmentKind.CUSTOMER_SERVICE),
+    ("manager", Role.MANAGER, "province", DepartmentKind.CUSTOMER_SERVICE),
+    ("qa", Role.QA, "province", DepartmentKind.CUSTOMER_SERVICE),
+    ("archivist", Role.ARCHIVIST, "province", DepartmentKind.CUSTOMER_SERVICE),
+    ("editor", Role.EDITOR, "hq", DepartmentKind.CUSTOMER_SERVICE),
+    ("reviewer", Role.REVIEWER, "hq", DepartmentKind.CUSTOMER_SERVICE),
+    ("admin", Role.ADMIN, "hq", DepartmentKind.CUSTOMER_SERVICE),
+    ("auditor", Role.AUDITOR, "hq", DepartmentKind.LEGAL),
+]
+
+COMPLAINTS = [
+    ("T01", "家中手机信号差，经常无服务", "最近一个月在家里（{place}）手机信号只有一格，室内经常显示无服务，影响正常通话。"),
+    ("T02", "通话频繁掉线", "近两周通话经常在一两分钟后自动掉线，换了手机也一样，请尽快排查。"),
+    ("T03", "5G套餐网速很慢", "办理的5G套餐晚上上网速度不到1M，视频无法播放，与宣传不符。"),
+    ("T04", "宽带预约安装一直未上门", "预约了宽带安装，约定时间过了三天仍无人上门，电话也联系不上装维人员。"),
+    ("T05", "宽带经常断网", "家里宽带每天晚上断网多次，光猫指示灯闪红，报修后问题依旧。"),
+    ("P01", "本月话费异常偏高", "本月账单比平时多出120元，明细中有不明流量费用，要求核实并退还。"),
+    ("P02", "被扣取未订购的增值业务费", "话费中每月扣除10元“视频会员”费用，本人从未订购，要求退订并退费。"),
+    ("P03", "套餐变更未生效", "上月申请变更为低档套餐，本月仍按原套餐扣费。"),
+    ("P04", "营业员承诺的优惠未兑现", "办理合约时营业员承诺赠送每月20G流量，实际未到账。"),
+    ("P05", "携号转网受阻", "申请携号转网，被告知有未结清合约无法办理，但合约早已到期。"),
+    ("Q01", "营业厅工作人员态度差", "在营业厅办理业务时，工作人员态度冷淡，不耐烦解释资费问题。"),
+    ("Q05", "客服热线长时间无法接通", "拨打客服热线等待超过20分钟仍未接通人工。"),
+    ("F04", "个人信息疑似泄露", "近期频繁收到推销电话，对方能准确说出我的套餐信息，怀疑信息泄露。"),
+    ("F02", "投诉后迟迟没有答复", "上周反映的问题至今没有任何回复，希望尽快处理。"),
+]
+CONSULTATIONS = [
+    ("如何查询本月流量使用情况", "请问怎么查询本月剩余流量？"),
+    ("国际漫游如何开通", "下个月出国旅游，想了解国际漫游的开通方式和资费。"),
+    ("宽带提速资费咨询", "想把宽带从300M升级到1000M，需要多少钱？"),
+]
+SERVICE = [
+    (WorkOrderKind.SERVICE_REQUEST, "申请变更为低档套餐", "申请将套餐变更为59元档，下月生效。"),
+    (WorkOrderKind.SERVICE_REQUEST, "申请办理销户", "本人号码不再使用，申请销户。"),
+    (WorkOrderKind.APPOINTMENT, "预约宽带上门安装", "预约周六上午上门安装千兆宽带。"),
+    (WorkOrderKind.FAULT, "固话无拨号音", "家中固定电话没有拨号音，无法拨打。"),
+]
+
+
+@dataclass
+class Desk:
+    """The people of one city: who receives, handles and supervises there."""
+
+    agent: Actor
+    handler: Actor
+    supervisor: Actor
+    archivist: Actor
+    handler_staff_id: int
+
+
+def _user(username: str, password: str | None) -> object:
+    user = User(username=username)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    return user
+
+
+def _staff(username: str, role: Role, unit: OrgUnit, kind: DepartmentKind, name: str,
+           number: int, password: str | None = None, is_admin: bool = False) -> Staff:
+    user = _user(username, password)
+    if is_admin:
+        User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)  # type: ignore[attr-defined]
+    department = Department.objects.filter(unit=unit, kind=kind).first()
+    return Staff.objects.create(user=user, unit=unit, department=department, role=role,
+                                display_name=name, employee_no=f"E{number:06d}")
+
+
+def seed_demo(*, data_dir: Path, work_orders: int = 1000, seed: int = 20261122) -> Path:
+    """Load the demo data once; returns the path of the file with the demo logins."""
+    rng = random.Random(seed)
+    logins: list[tuple[str, str, str]] = []
+    with transaction.atomic():
+        units = build_org_tree()
+        guangzhou = units.cities[0]
+        number = 1
+        for username, role, where, kind in DEMO_ROLES:
+            unit = {"city": guangzhou, "province": units.provinces[0], "hq": units.hq}[where]
+            password = secrets.token_urlsafe(9)
+            _staff(username, role, unit, kind, person_name(rng), number, password,
+                   is_admin=role == Role.ADMIN)
+            logins.append((username, password, str(role)))
+            number += 1
+        archivists = {units.provinces[0].pk: Staff.objects.get(user__username="archivist")}
+        for province in units.provinces[1:]:
+            archivists[province.pk] = _staff(f"{province.code.lower()}-archivist",
+                                             Role.ARCHIVIST, province,
+                                             DepartmentKind.CUSTOMER_SERVICE, person_name(rng),
+                                             number)
+            number += 1
+        desks: dict[int, Desk] = {}
+        for city in units.cities:
+            if city == guangzhou:
+                people = {r: Staff.objects.get(user__username=r) for r in
+                          ("agent", "handler", "supervisor")}
+            else:
+                people = {}
+                for role in (Role.AGENT, Role.HANDLER, Role.SUPERVISOR):
+                    people[str(role)] = _staff(f"{city.code.lower()}-{role}", role, city,
+                                               DepartmentKind.CUSTOMER_SERVICE,
+                                               person_name(rng), number)
+                    number += 1
+            archivist = archivists[city.parent_id]  # type: ignore[index]
+            desks[city.pk] = Desk(
+                agent=actor_for_user(people["agent"].user),
+                handler=actor_for_user(people["handler"].user),
+                supervisor=actor_for_user(people["supervisor"].user),
+                archivist=actor_for_user(archivist.user),
+                handler_staff_id=people["handler"].pk,
+            )
+        customers = []
+        for index in range(200):
+            district = rng.choice(units.districts)
+            province, city_name, district_name, region = units.places[district.pk]
+            details = CustomerDetails(
+                name=person_name(rng), phone=mobile(rng), id_number=id_number(rng, region),
+                address=street_address(rng, province, city_name, district_name),
+                email=f"user{index:03d}@example.com" if rng.random() < 0.3 else "",
+            )
+            customers.append(create_customer(actor=SYSTEM, details=details, unit=district))
+        portal_customer = customers[0]
+        password = secrets.token_urlsafe(9)
+        portal_user = _user("customer", password)
+        Customer.objects.filter(pk=portal_customer.pk).update(user=portal_user)
+        logins.append(("customer", password, "customer"))
+    categories = {c.code: c for c in Category.objects.all()}
+    for index in range(work_orders):
+        customer = customers[index % len(customers)] if index < 400 else rng.choice(customers)
+        _demo_work_order(rng, customer, desks, categories, index)
+    path = data_dir / "demo-logins.txt"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"{u} {p} {r}\n" for u, p, r in logins), encoding="utf-8")
+    path.chmod(0o600)
+    return path
+
+
+def _desk_for(customer: Customer, desks: dict[int, Desk]) -> Desk:
+    return desks[customer.unit.parent_id]  # type: ignore[index]
+
+
+END_STATES = [("received", 6), ("classified", 6), ("investigating", 8), ("processing", 10),
+              ("pending_customer", 4), ("replied", 8), ("closed", 30), ("archived", 12),
+              ("rejected", 4), ("withdrawn", 4), ("reopened", 5), ("merged", 3)]
+
+
+def _demo_work_order(rng: random.Random, customer: Customer, desks: dict[int, Desk],
+                     categories: dict[str, Category], index: int) -> None:
+    desk = _desk_for(customer, desks)
+    roll = rng.random()
+    received_at = timezone.now() - timedelta(days=rng.uniform(0.05, 120))
+    if roll < 0.7:
+        code, title, content = rng.choice(COMPLAINTS)
+        kind, category = WorkOrderKind.COMPLAINT, categories[code]
+        content = content.format(place=customer.address[:12])
+    elif roll < 0.85:
+        title, content = rng.choice(CONSULTATIONS)
+        kind, category = WorkOrderKind.CONSULTATION, categories["Q03"]
+    else:
+        kind, title, content = rng.choice(SERVICE)
+        category = categories["P03"] if kind == WorkOrderKind.SERVICE_REQUEST else categories["T05"]
+    channel = rng.choices(list(Channel), weights=[40, 8, 14, 12, 3, 2, 12, 3, 4, 2])[0]
+    if kind != WorkOrderKind.COMPLAINT and channel == Channel.REGULATOR:
+        channel = Channel.PHONE
+    wo, _ = actions.create_work_order(actor=desk.agent, intake=actions.Intake(
+        kind=kind, channel=channel, title=title, content=content, customer_id=customer.pk,
+        call_id=f"CALL{received_at:%Y%m%d}{index:06d}" if channel == Channel.PHONE else "",
+        received_at=received_at,
+    ))
+    target = rng.choices([s for s, _ in END_STATES], weights=[w for _, w in END_STATES])[0]
+    severity = rng.choices([Severity.NORMAL, Severity.MAJOR, Severity.URGENT], [88, 9, 3])[0]
+    _walk(wo, kind, category, severity, target, desk, rng)
+    _spread_timeline(wo.pk, received_at, rng)
+
+
+def _walk(wo: WorkOrder, kind: str, category: Category, severity: str, target: str,
+          desk: Desk, rng: random.Random) -> None:
+    """Take the work order towards `target` by the transitions a desk would make."""
+    i = wo.pk
+    if target == "received":
+        return
+    if target == "rejected":
+        actions.reject_work_order(actor=desk.agent, work_order_id=i, reject_reason="duplicate",
+                                  note="与此前已受理的诉求重复。")
+        return
+    if target == "withdrawn" and rng.random() < 0.5:
+        actions.withdraw_work_order(actor=desk.agent, work_order_id=i, reason="客户来电表示问题已自行解决，申请撤诉。")
+        return
+    classifier = desk.supervisor if severity != Severity.NORMAL else desk.agent
+    actions.classify_work_order(actor=classifier, work_order_id=i, category_id=category.pk,
+                                severity=severity, handler_id=desk.handler_staff_id)
+    if target == "classified":
+        return
+    if target == "merged":
+        other = (WorkOrder.objects.filter(customer_id=wo.customer_id, kind=kind,
+                                          status__in=["received", "classified", "investigating"])
+                 .exclude(pk=i).first())
+        if other is not None:
+            actions.merge_work_order(actor=desk.agent, work_order_id=i,
+                                     target_number=other.number, note="同一客户重复反映同一问题。")
+        return
+    if kind == WorkOrderKind.CONSULTATION:
+        actions.answer_consultation(actor=desk.agent, work_order_id=i,
+                                    result="已向客户详细解答，并告知自助查询方式。", reply_channel="phone")
+    elif kind == WorkOrderKind.COMPLAINT:
+        actions.start_investigation(actor=desk.handler, work_order_id=i,
+                                    investigation_methods=["system_data", "interview"])
+        if target == "investigating":
+            return
+        if target == "pending_customer":
+            actions.request_customer_info(actor=desk.handler, work_order_id=i,
+                                          question="请提供问题发生的具体时间和地点，以及相关截图。")
+            return
+        amount = rng.choice([0, 0, 20, 50, 80])
+        plan = (actions.PlanInput("compensation", f"赠送话费{amount}元作为补偿", "credit", amount)
+                if amount else actions.PlanInput("explanation", "向客户书面说明原因并完成整改"))
+        actions.start_processing(
+            actor=desk.handler, work_order_id=i, findings="经系统数据核查与用户访谈，情况属实。",
+            evidence_summary="计费系统记录、基站告警日志截图。", responsible_party="company",
+            plan=plan)
+    else:
+        actions.begin_handling(actor=desk.handler, work_order_id=i, plan=actions.PlanInput(
+            "repair" if kind == WorkOrderKind.FAULT else "explanation", "按客户申请办理。"))
+    if target in ("processing", "investigating", "pending_customer"):
+        return
+    if kind != WorkOrderKind.CONSULTATION:
+        actions.reply_to_customer(actor=desk.handler, work_order_id=i, reply=actions.ReplyInput(
+            result="问题已处理完毕。", process_summary="核实问题后按方案处理，并与客户电话沟通确认。",
+            measures="已完成整改并加强日常巡检。", suggestions="如再遇类似问题可随时联系客服。",
+            cause_analysis="设备老化及配置不当导致。", reply_channel="sms"))
+    if target == "replied":
+        return
+    if target == "withdrawn":
+        actions.withdraw_work_order(actor=desk.agent, work_order_id=i, reason="客户表示不再追究。")
+        return
+    actions.close_work_order(actor=desk.agent, work_order_id=i, is_confirmed_by_customer=True,
+                             satisfaction_score=rng.choice([3, 4, 5, 5, 5]),
+                             feedback="客户确认问题已解决。")
+    if target == "reopened":
+        actions.reopen_work_order(actor=desk.agent, work_order_id=i, reason="客户反映问题再次出现，不满意处理结果。")
+        return
+    if target == "archived":
+        actions.archive_work_order(actor=desk.archivist, work_order_id=i)
+
+
+def _spread_timeline(wo_id: int, received_at: object, rng: random.Random) -> None:
+    """Demo only: the actions ran just now, so place the events after the intake time as a
+    desk working through the matter would have made them."""
+    assert hasattr(received_at, "isoformat")
+    now = timezone.now()
+    at = received_at
+    stamps = {}
+    for event in TimelineEvent.objects.filter(work_order_id=wo_id).order_by("id"):
+        event.at = min(at, now)  # type: ignore[assignment,type-var]
+        event.save(update_fields=["at"])
+        stamps[event.to_status] = event.at
+        at = at + timedelta(hours=rng.uniform(0.2, 30))  # type: ignore[operator]
+    fields = {"classified_at": stamps.get("classified"), "replied_at": stamps.get("replied"),
+              "closed_at": stamps.get("closed"), "archived_at": stamps.get("archived")}
+    WorkOrder.objects.filter(pk=wo_id).update(**{k: min(v, now) for k, v in fields.items()
+                                                 if v is not None})

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from kefu.api.routes import api
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="console:queue", permanent=False)),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("console/", include("kefu.console.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

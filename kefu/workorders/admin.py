@@ -1,0 +1,38 @@
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from kefu.workorders.models import Category, CompensationApprovalRule, WorkOrder
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "name_en", "parent", "is_active", "sort_order")
+    list_filter = ("is_active",)
+    search_fields = ("code", "name", "name_en")
+
+
+@admin.register(CompensationApprovalRule)
+class CompensationApprovalRuleAdmin(admin.ModelAdmin):
+    list_display = ("approver_role", "amount_above")
+
+
+@admin.register(WorkOrder)
+class WorkOrderAdmin(admin.ModelAdmin):
+    """Read-only: work orders change only through their actions (console or API)."""
+
+    list_display = ("number", "kind", "status", "severity", "channel", "unit", "received_at")
+    list_filter = ("kind", "status", "severity", "channel")
+    search_fields = ("number",)
+    exclude = ("contact_name", "contact_phone")
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

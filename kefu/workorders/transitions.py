@@ -1,0 +1,143 @@
+"""The complaint lifecycle (SPEC §3) as data: which move leads where, who may make it, and
+what it must record. Actions consult this table; nothing else decides a move."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kefu.errors import Conflict, PermissionRefused
+from kefu.orgs.actors import Actor
+from kefu.orgs.choices import Role
+from kefu.workorders.choices import OPEN_STATUSES, WorkOrderKind, WorkOrderStatus
+
+S = WorkOrderStatus
+K = WorkOrderKind
+
+_DESK = frozenset({Role.AGENT, Role.HANDLER, Role.SUPERVISOR, Role.MANAGER})
+_HANDLING = frozenset({Role.HANDLER, Role.SUPERVISOR, Role.MANAGER})
+_FRONT = frozenset({Role.AGENT, Role.SUPERVISOR, Role.MANAGER})
+_INVESTIGATED = frozenset({K.COMPLAINT, K.APPEAL, K.FAULT})
+_HANDLED_DIRECTLY = frozenset({K.SERVICE_REQUEST, K.APPOINTMENT, K.FAULT})
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label_zh: str
+    label_en: str
+    sources: frozenset[str]
+    # None: back to the state the work order was in before it waited for the customer.
+    target: str | None
+    roles: frozenset[Role]
+    requires: tuple[str, ...] = ()
+    kinds: frozenset[str] | None = None
+    is_customer_visible: bool = True
+
+    def applies_to(self, kind: str, status: str) -> bool:
+        return status in self.sources and (self.kinds is None or kind in self.kinds)
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in [
+        Transition(
+            "classify", "分类定级", "Classify", frozenset({S.RECEIVED}), S.CLASSIFIED, _DESK,
+            requires=("category", "severity"), is_customer_visible=False,
+        ),
+        Transition(
+            "answer", "直接答复", "Answer", frozenset({S.RECEIVED, S.CLASSIFIED}), S.REPLIED,
+            _DESK, requires=("result", "reply_channel"), kinds=frozenset({K.CONSULTATION}),
+        ),
+        Transition(
+            "start_investigation", "开始调查", "Start investigation", frozenset({S.CLASSIFIED}),
+            S.INVESTIGATING, _HANDLING, requires=("investigation_methods",),
+            kinds=_INVESTIGATED,
+        ),
+        Transition(
+            "start_processing", "确认责任并处理", "Record findings and handle",
+            frozenset({S.INVESTIGATING}), S.PROCESSING, _HANDLING,
+            requires=("findings", "evidence_summary", "responsible_party", "plan_type",
+                      "plan_description"),
+            kinds=_INVESTIGATED,
+        ),
+        Transition(
+            "begin_handling", "开始办理", "Begin handling", frozenset({S.CLASSIFIED}),
+            S.PROCESSING, _HANDLING, requires=("plan_type", "plan_description"),
+            kinds=_HANDLED_DIRECTLY,
+        ),
+        Transition(
+            "request_info", "请客户补充", "Ask the customer",
+            frozenset({S.RECEIVED, S.CLASSIFIED, S.INVESTIGATING, S.PROCESSING}),
+            S.PENDING_CUSTOMER, _DESK, requires=("question",),
+        ),
+        Transition(
+            "resume", "客户已补充", "Customer supplied", frozenset({S.PENDING_CUSTOMER}), None,
+            _DESK | {Role.CUSTOMER}, requires=("note",),
+        ),
+        Transition(
+            "reply", "答复客户", "Reply to customer", frozenset({S.PROCESSING}), S.REPLIED,
+            _HANDLING,
+            requires=("result", "process_summary", "measures", "suggestions", "cause_analysis",
+                      "reply_channel"),
+        ),
+        Transition(
+            "close", "确认结案", "Close", frozenset({S.REPLIED}), S.CLOSED,
+            _DESK | {Role.CUSTOMER, Role.SYSTEM}, requires=("confirmation",),
+        ),
+        Transition(
+            "reopen", "重新处理", "Reopen", frozenset({S.REPLIED, S.CLOSED}), S.PROCESSING,
+            _FRONT | {Role.CUSTOMER}, requires=("reason",),
+        ),
+        Transition(
+            "reject", "不予受理", "Reject", frozenset({S.RECEIVED, S.CLASSIFIED}), S.REJECTED,
+            _FRONT, requires=("reject_reason", "note"),
+        ),
+        Transition(
+            "withdraw", "撤诉", "Withdraw", frozenset(OPEN_STATUSES), S.WITHDRAWN,
+            _FRONT | {Role.CUSTOMER}, requires=("reason",),
+        ),
+        Transition(
+            "merge", "合并到其他工单", "Merge into another",
+            frozenset({S.RECEIVED, S.CLASSIFIED, S.INVESTIGATING, S.PENDING_CUSTOMER}), S.MERGED,
+            _FRONT, requires=("target_number",), is_customer_visible=True,
+        ),
+        Transition(
+            "archive", "归档", "Archive",
+            frozenset({S.CLOSED, S.REJECTED, S.WITHDRAWN, S.MERGED}), S.ARCHIVED,
+            frozenset({Role.ARCHIVIST}), is_customer_visible=False,
+        ),
+    ]
+}
+
+
+class TransitionNotAllowed(Conflict):
+    code = "transition_not_allowed"
+
+
+def allowed_transitions(kind: str, status: str, actor: Actor) -> list[Transition]:
+    """The moves this actor may make now, in table order."""
+    return [
+        t for t in TRANSITIONS.values() if t.applies_to(kind, status) and actor.role in t.roles
+    ]
+
+
+def check_transition(kind: str, status: str, name: str, actor: Actor) -> Transition:
+    """The transition, if the work order's state and the actor's role allow it.
+
+    An unknown move, or one the current state does not allow, is a conflict (409) listing the
+    allowed moves; a move the state allows but the role does not is refused (403)."""
+    transition = TRANSITIONS.get(name)
+    allowed = [t.name for t in allowed_transitions(kind, status, actor)]
+    if transition is None or not transition.applies_to(kind, status):
+        raise TransitionNotAllowed(
+            f"当前状态「{WorkOrderStatus(status).label}」不能执行「{name}」",
+            f"'{name}' is not possible from state '{status}'",
+            detail={"status": status, "allowed": allowed},
+        )
+    if actor.role not in transition.roles:
+        raise PermissionRefused(
+            f"您的角色不能执行「{transition.label_zh}」",
+            f"Your role may not '{transition.label_en}'",
+            detail={"status": status, "allowed": allowed},
+        )
+    return transition
