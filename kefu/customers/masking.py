@@ -43,7 +43,8 @@ def mask_address(address: str) -> str:
 def _district_end(address: str) -> int:
     """Index just after the district-level part: 区/县/旗, else a county-level 市."""
     for i, char in enumerate(address):
-        if char in "区县旗":
+        # 自治区 and 特别行政区 are province-level: keep looking for the district.
+        if char in "区县旗" and address[max(0, i - 2):i] not in ("自治", "行政"):
             return i + 1
     cities = [i for i, char in enumerate(address) if char == "市"]
     if len(cities) >= 2:

@@ -23,6 +23,7 @@ class Command(BaseCommand):
                 return
             raise CommandError("the database already has data; demo data loads only into an "
                                "empty one")
+        self.stdout.write("first start: loading demo data…")
         started = time.monotonic()
         path = seed_demo(data_dir=Path(settings.DATA_DIR),
                          work_orders=options["demo_work_orders"])
