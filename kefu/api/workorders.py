@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Schema, UploadedFile
+from ninja.responses import Status
 
 from kefu.api.auth import actor_of
 from kefu.api.schemas import (
@@ -56,10 +57,8 @@ def _if_match(request: HttpRequest) -> int | None:
                            fields={"If-Match": [raw]}) from None
 
 
-def _detail(request: HttpRequest, wo_id: int, status: int = 200) -> tuple[int, WorkOrder]:
-    wo = get_work_order(actor_of(request), wo_id)
-    request.etag = _etag(wo)  # type: ignore[attr-defined]
-    return status, wo
+def _detail(request: HttpRequest, wo_id: int) -> WorkOrder:
+    return get_work_order(actor_of(request), wo_id)
 
 
 class ListQuery(Schema):
@@ -101,15 +100,15 @@ def create(request: HttpRequest, payload: WorkOrderIn, response: HttpResponse) -
         actor=actor_of(request), intake=intake,
         idempotency_key=request.headers.get("Idempotency-Key"),
     )
-    status, wo = _detail(request, wo.pk, 201 if created else 200)
+    wo = _detail(request, wo.pk)
     response["ETag"] = _etag(wo)
     response["Location"] = f"/api/work-orders/{wo.pk}"
-    return status, wo
+    return Status(201 if created else 200, wo)
 
 
 @router.get("/{wo_id}", response=WorkOrderOut, summary="One work order")
 def detail(request: HttpRequest, wo_id: int, response: HttpResponse) -> WorkOrder:
-    _, wo = _detail(request, wo_id)
+    wo = _detail(request, wo_id)
     response["ETag"] = _etag(wo)
     return wo
 
@@ -133,7 +132,7 @@ def transition(request: HttpRequest, wo_id: int, name: str, payload: TransitionI
     actor = actor_of(request)
     perform_transition(actor=actor, work_order_id=wo_id, name=name,
                        values=payload.dict(), expected_version=_if_match(request))
-    _, wo = _detail(request, wo_id)
+    wo = _detail(request, wo_id)
     response["ETag"] = _etag(wo)
     return wo
 
@@ -144,7 +143,7 @@ def assign(request: HttpRequest, wo_id: int, payload: AssignIn,
     actions.assign_work_order(actor=actor_of(request), work_order_id=wo_id,
                               handler_id=payload.handler_id, note=payload.note,
                               expected_version=_if_match(request))
-    _, wo = _detail(request, wo_id)
+    wo = _detail(request, wo_id)
     response["ETag"] = _etag(wo)
     return wo
 
@@ -183,9 +182,9 @@ def attachments(request: HttpRequest, wo_id: int) -> list[Attachment]:
 @router.post("/{wo_id}/attachments", response={201: AttachmentOut},
              summary="Upload evidence (multipart)")
 def upload(request: HttpRequest, wo_id: int, file: File[UploadedFile],
-           is_evidence: Form[bool] = True) -> tuple[int, Attachment]:
+           is_evidence: Form[bool] = True) -> Status[Attachment]:
     attachment = add_attachment(
         actor=actor_of(request), work_order_id=wo_id, name=file.name or "attachment",
         content_type=file.content_type or "", stream=file.file, is_evidence=is_evidence,
     )
-    return 201, attachment
+    return Status(201, attachment)

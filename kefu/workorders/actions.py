@@ -86,7 +86,7 @@ def _lock(actor: Actor, work_order_id: int, expected_version: int | None) -> Wor
 
 def _require(transition: Transition, values: dict[str, Any]) -> None:
     missing = {
-        name: [REQUIRED] for name in transition.requires if values.get(name) in (None, "", [], ())
+        name: [REQUIRED] for name in transition.requires if values.get(name) is False or values.get(name) in (None, "", [], ())
     }
     if missing:
         raise MissingFields(
