@@ -95,6 +95,7 @@ _database_url = env_str("DATABASE_URL")
 if _database_url:
     DATABASES = {"default": _database_from_url(_database_url)}
 else:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -109,6 +110,8 @@ else:
                     "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;"
                 ),
             },
+            # A file, not memory: tests that start a second process or thread see the data.
+            "TEST": {"NAME": str(DATA_DIR / "test-kefu.sqlite3")},
         }
     }
 

