@@ -13,7 +13,7 @@ timeout = 60
 graceful_timeout = 20
 
 
-def post_worker_init(worker):  # noqa: ANN001, ANN201 - gunicorn hook signature
+def post_worker_init(worker: object) -> None:
     if os.environ.get("KEFU_BACKGROUND", "1") == "1" and os.environ.get(
         "KEFU_USE_CELERY", "0"
     ) not in ("1", "true", "yes"):

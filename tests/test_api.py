@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from kefu.api.tokens import issue_api_token
 from kefu.api.models import ApiToken
+from kefu.api.tokens import issue_api_token
 from kefu.audit.models import AuditEntry
 from kefu.orgs.actors import SYSTEM
 from kefu.workorders.models import WorkOrder

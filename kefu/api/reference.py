@@ -9,13 +9,14 @@ from kefu.api.auth import actor_of
 from kefu.api.schemas import CategoryOut, UnitOut
 from kefu.orgs.models import OrgUnit
 from kefu.orgs.queries import list_units_in_scope
+from kefu.workorders.models import Category
 from kefu.workorders.queries import list_categories
 
 router = Router()
 
 
 @router.get("/categories", response=list[CategoryOut], summary="Complaint categories")
-def categories(request: HttpRequest) -> list:  # type: ignore[type-arg]
+def categories(request: HttpRequest) -> list[Category]:
     return list(list_categories())
 
 

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,7 +22,7 @@ def _hash(token: str) -> str:
 
 
 @transaction.atomic
-def issue_api_token(*, actor: Actor, user: AbstractBaseUser, name: str) -> tuple[ApiToken, str]:
+def issue_api_token(*, actor: Actor, user: User, name: str) -> tuple[ApiToken, str]:
     """A new token for `user`; the plain token is returned once and never stored."""
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name, prefix=plain[:12], key_hash=_hash(plain))
@@ -31,7 +31,7 @@ def issue_api_token(*, actor: Actor, user: AbstractBaseUser, name: str) -> tuple
     return token, plain
 
 
-def user_for_token(plain: str) -> AbstractBaseUser | None:
+def user_for_token(plain: str) -> User | None:
     token = (ApiToken.objects.select_related("user", "user__staff", "user__staff__unit")
              .filter(key_hash=_hash(plain), revoked_at__isnull=True).first())
     if token is None or not token.user.is_active:

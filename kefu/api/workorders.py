@@ -185,6 +185,6 @@ def upload(request: HttpRequest, wo_id: int, file: File[UploadedFile],
            is_evidence: Form[bool] = True) -> Status[Attachment]:
     attachment = add_attachment(
         actor=actor_of(request), work_order_id=wo_id, name=file.name or "attachment",
-        content_type=file.content_type or "", stream=file.file, is_evidence=is_evidence,
+        content_type=file.content_type or "", stream=file, is_evidence=is_evidence,
     )
     return Status(201, attachment)

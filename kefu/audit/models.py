@@ -37,3 +37,6 @@ class AuditChainHead(models.Model):
 
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"head #{self.seq}"

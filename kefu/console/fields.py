@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kefu.workorders.choices import (
@@ -20,7 +21,7 @@ from kefu.workorders.choices import (
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
-    label: str
+    label: str | Promise
     widget: str  # text, textarea, select, multiselect, checkbox, number, category, staff
     choices: tuple[tuple[str, str], ...] = ()
 

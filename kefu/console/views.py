@@ -77,7 +77,7 @@ def _int(value: str | None) -> int | None:
 def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
     view = request.GET.get("view", "mine")
     params = request.GET
-    base = {
+    base: dict[str, Any] = {
         "status": params.get("status") or None, "kind": params.get("kind") or None,
         "severity": params.get("severity") or None, "channel": params.get("channel") or None,
         "number": params.get("number") or None, "phone": params.get("phone") or None,

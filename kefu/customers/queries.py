@@ -14,10 +14,12 @@ from kefu.orgs.queries import unit_ids_in_scope
 
 def list_customers(actor: Actor) -> QuerySet[Customer]:
     """Customers of the units in scope; a customer sees only themself."""
-    if actor.is_customer:
+    if actor.is_customer and actor.customer_id is not None:
         return Customer.objects.filter(pk=actor.customer_id)
     if actor.is_system:
         return Customer.objects.all()
+    if not actor.is_staff:
+        return Customer.objects.none()
     return Customer.objects.filter(unit_id__in=unit_ids_in_scope(actor))
 
 

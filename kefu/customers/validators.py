@@ -27,7 +27,7 @@ def validate_mobile(raw: str) -> str:
     phone = normalise_phone(raw)
     if not _MOBILE.match(phone):
         raise ValidationError(
-            _("请输入有效的中国大陆手机号码（11位，以1开头）/ Enter a valid mainland mobile number."),
+            _("请输入有效的中国大陆手机号码 / Enter a valid mainland mobile number."),
             code="invalid_phone",
         )
     return phone

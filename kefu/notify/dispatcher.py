@@ -87,7 +87,8 @@ def deliver_message(message_id: int) -> OutboxStatus:
         error, status = str(exc), OutboxStatus.SKIPPED
     except Exception as exc:  # any gateway failure is recorded and retried
         error = f"{type(exc).__name__}: {exc}"
-        status = OutboxStatus.FAILED if message.attempts + 1 >= MAX_ATTEMPTS else OutboxStatus.PENDING
+        is_last = message.attempts + 1 >= MAX_ATTEMPTS
+        status = OutboxStatus.FAILED if is_last else OutboxStatus.PENDING
     elapsed_ms = int((time.monotonic() - started) * 1000)
     now = timezone.now()
     with transaction.atomic():

@@ -36,7 +36,8 @@ class LogSmsGateway:
 
 @lru_cache(maxsize=1)
 def _gateway_class(path: str) -> type[SmsGateway]:
-    return import_string(path)  # type: ignore[no-any-return]
+    gateway: type[SmsGateway] = import_string(path)
+    return gateway
 
 
 def sms_gateway() -> SmsGateway:

@@ -50,3 +50,6 @@ class DeliveryAttempt(models.Model):
     class Meta:
         verbose_name = _("发送记录")
         verbose_name_plural = _("发送记录")
+
+    def __str__(self) -> str:
+        return f"{self.message_id} {'ok' if self.is_success else 'failed'}"

@@ -6,8 +6,9 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -18,7 +19,7 @@ from kefu.customers.models import Customer
 from kefu.orgs.actors import SYSTEM, Actor, actor_for_user
 from kefu.orgs.choices import DepartmentKind, Role
 from kefu.orgs.models import Department, OrgUnit, Staff
-from kefu.seeding.orgtree import DemoUnits, build_org_tree
+from kefu.seeding.orgtree import build_org_tree
 from kefu.seeding.people import id_number, mobile, person_name, street_address
 from kefu.workorders import actions
 from kefu.workorders.choices import Channel, Severity, WorkOrderKind
@@ -80,7 +81,7 @@ class Desk:
     handler_staff_id: int
 
 
-def _user(username: str, password: str | None) -> object:
+def _user(username: str, password: str | None) -> Any:
     user = User(username=username)
     if password:
         user.set_password(password)
@@ -94,7 +95,7 @@ def _staff(username: str, role: Role, unit: OrgUnit, kind: DepartmentKind, name:
            number: int, password: str | None = None, is_admin: bool = False) -> Staff:
     user = _user(username, password)
     if is_admin:
-        User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)  # type: ignore[attr-defined]
+        User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
     department = Department.objects.filter(unit=unit, kind=kind).first()
     return Staff.objects.create(user=user, unit=unit, department=department, role=role,
                                 display_name=name, employee_no=f"E{number:06d}")
@@ -145,10 +146,10 @@ def seed_demo(*, data_dir: Path, work_orders: int = 1000, seed: int = 20261122) 
         customers = []
         for index in range(200):
             district = rng.choice(units.districts)
-            province, city_name, district_name, region = units.places[district.pk]
+            province_name, city_name, district_name, region = units.places[district.pk]
             details = CustomerDetails(
                 name=person_name(rng), phone=mobile(rng), id_number=id_number(rng, region),
-                address=street_address(rng, province, city_name, district_name),
+                address=street_address(rng, province_name, city_name, district_name),
                 email=f"user{index:03d}@example.com" if rng.random() < 0.3 else "",
             )
             customers.append(create_customer(actor=SYSTEM, details=details, unit=district))
@@ -276,18 +277,17 @@ def _walk(wo: WorkOrder, kind: str, category: Category, severity: str, target: s
         actions.archive_work_order(actor=desk.archivist, work_order_id=i)
 
 
-def _spread_timeline(wo_id: int, received_at: object, rng: random.Random) -> None:
+def _spread_timeline(wo_id: int, received_at: datetime, rng: random.Random) -> None:
     """Demo only: the actions ran just now, so place the events after the intake time as a
     desk working through the matter would have made them."""
-    assert hasattr(received_at, "isoformat")
     now = timezone.now()
     at = received_at
     stamps = {}
     for event in TimelineEvent.objects.filter(work_order_id=wo_id).order_by("id"):
-        event.at = min(at, now)  # type: ignore[assignment,type-var]
+        event.at = min(at, now)
         event.save(update_fields=["at"])
         stamps[event.to_status] = event.at
-        at = at + timedelta(hours=rng.uniform(0.2, 30))  # type: ignore[operator]
+        at = at + timedelta(hours=rng.uniform(0.2, 30))
     fields = {"classified_at": stamps.get("classified"), "replied_at": stamps.get("replied"),
               "closed_at": stamps.get("closed"), "archived_at": stamps.get("archived")}
     WorkOrder.objects.filter(pk=wo_id).update(**{k: min(v, now) for k, v in fields.items()

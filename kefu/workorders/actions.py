@@ -86,7 +86,9 @@ def _lock(actor: Actor, work_order_id: int, expected_version: int | None) -> Wor
 
 def _require(transition: Transition, values: dict[str, Any]) -> None:
     missing = {
-        name: [REQUIRED] for name in transition.requires if values.get(name) is False or values.get(name) in (None, "", [], ())
+        name: [REQUIRED]
+        for name in transition.requires
+        if values.get(name) is False or values.get(name) in (None, "", [], ())
     }
     if missing:
         raise MissingFields(
@@ -167,7 +169,8 @@ def _staff_in_scope(actor: Actor, staff_id: int, unit: OrgUnit) -> Staff:
         raise InvalidInput("处理人不存在", "No such member of staff",
                            fields={"handler_id": ["不存在 / unknown"]}) from None
     if not staff.unit.path.startswith(unit.path) or not is_unit_in_scope(actor, staff.unit):
-        raise InvalidInput("处理人不在该工单的责任单位内", "The handler is outside the work order's unit",
+        raise InvalidInput("处理人不在该工单的责任单位内",
+                           "The handler is outside the work order's unit",
                            fields={"handler_id": ["范围外 / out of scope"]})
     return staff
 
@@ -237,12 +240,14 @@ def create_work_order(
 
 
 def _replay(actor: Actor, key: str, fingerprint: str) -> WorkOrder | None:
+    assert actor.user_id is not None
     record = (IdempotencyRecord.objects.select_related("work_order")
               .filter(user_id=actor.user_id, key=key).first())
     if record is None:
         return None
     if record.fingerprint != fingerprint:
-        raise Conflict("该幂等键已用于另一个不同的请求", "This Idempotency-Key was used for a different request",
+        raise Conflict("该幂等键已用于另一个不同的请求",
+                       "This Idempotency-Key was used for a different request",
                        detail={"idempotency_key": key})
     return record.work_order
 
@@ -298,7 +303,7 @@ def _create_work_order(
         title=intake.title.strip(), content=intake.content.strip(), unit=unit,
         owner=staff, handler=None, received_at=received_at,
     )
-    if key:
+    if key and actor.user_id is not None:
         IdempotencyRecord.objects.create(user_id=actor.user_id, key=key, fingerprint=fingerprint,
                                          work_order=wo)
     _event(wo, actor, EventType.CREATED, is_customer_visible=True,
@@ -321,6 +326,7 @@ def _intake_unit_and_customer(actor: Actor, intake: Intake) -> tuple[OrgUnit, Cu
             raise InvalidInput("责任单位不存在", "Unknown unit",
                                fields={"unit_id": ["不存在 / unknown"]}) from None
     else:
+        assert actor.unit_id is not None
         unit = OrgUnit.objects.get(pk=actor.unit_id)
     if intake.customer_id is not None:
         try:
@@ -419,7 +425,8 @@ def _add_plan(wo: WorkOrder, actor: Actor, plan: PlanInput) -> HandlingPlan:
             raise InvalidInput("补偿金额无效", "Invalid amount",
                                fields={"amount": ["须为金额 / must be an amount"]}) from None
         if amount <= 0 or amount > Decimal("100000"):
-            raise InvalidInput("补偿金额须在0到100000元之间", "Amount must be between 0 and 100,000",
+            raise InvalidInput("补偿金额须在0到100000元之间",
+                               "Amount must be between 0 and 100,000",
                                fields={"amount": ["超出范围 / out of range"]})
         rule = (CompensationApprovalRule.objects.filter(amount_above__lt=amount)
                 .order_by("-amount_above").first())
@@ -755,7 +762,8 @@ def decide_handling_plan(
     if plan.approver_role == "supervisor":
         allowed.add("manager")
     if str(actor.role) not in allowed:
-        raise PermissionRefused("您无权审批该金额的补偿", "You may not approve a compensation this large")
+        raise PermissionRefused("您无权审批该金额的补偿",
+                                "You may not approve a compensation this large")
     if plan.created_by_user_id is not None and plan.created_by_user_id == actor.user_id:
         raise PermissionRefused("不能审批自己提交的方案", "You cannot approve your own plan")
     if not is_approved and not note.strip():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-from typing import IO
+from typing import Protocol
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -16,6 +16,11 @@ from kefu.orgs.actors import Actor
 from kefu.workorders.actions import _audit, _event, _lock
 from kefu.workorders.choices import EventType
 from kefu.workorders.models import Attachment
+
+
+class Readable(Protocol):
+    def read(self, size: int = ..., /) -> bytes: ...
+
 
 # Leading bytes of the binary types we accept: a declared type must match the content.
 _SIGNATURES: dict[str, tuple[bytes, ...]] = {
@@ -51,7 +56,7 @@ def _check(name: str, content_type: str, head: bytes, size: int) -> None:
 
 @transaction.atomic(durable=True)
 def add_attachment(
-    *, actor: Actor, work_order_id: int, name: str, content_type: str, stream: IO[bytes],
+    *, actor: Actor, work_order_id: int, name: str, content_type: str, stream: Readable,
     is_evidence: bool = True,
 ) -> Attachment:
     """Store an uploaded file on the work order with its checksum."""

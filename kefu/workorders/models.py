@@ -54,6 +54,9 @@ class NumberSequence(models.Model):
             models.UniqueConstraint(fields=["prefix", "year"], name="number_sequence_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last_value}"
+
 
 class WorkOrder(models.Model):
     number = models.CharField(_("工单号"), max_length=20, unique=True)
@@ -176,6 +179,9 @@ class TimelineEvent(models.Model):
             models.Index(fields=["work_order", "id"], name="event_work_order_id"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.from_status}→{self.to_status}"
+
 
 class Attachment(models.Model):
     work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="attachments")
@@ -192,6 +198,9 @@ class Attachment(models.Model):
     class Meta:
         verbose_name = _("附件")
         verbose_name_plural = _("附件")
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class HandlingPlan(models.Model):
@@ -219,6 +228,9 @@ class HandlingPlan(models.Model):
         verbose_name = _("处理方案")
         verbose_name_plural = _("处理方案")
 
+    def __str__(self) -> str:
+        return f"{self.plan_type} ¥{self.amount}"
+
 
 class Reply(models.Model):
     """A written reply to the customer (001 §4.3)."""
@@ -238,6 +250,9 @@ class Reply(models.Model):
         verbose_name = _("答复")
         verbose_name_plural = _("答复")
 
+    def __str__(self) -> str:
+        return f"reply {self.replied_at:%Y-%m-%d}"
+
 
 class IdempotencyRecord(models.Model):
     """An intake request already served: a retry with the same key gets the same work order."""
@@ -252,6 +267,9 @@ class IdempotencyRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user_id", "key"], name="idempotency_unique_key")
         ]
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class CompensationApprovalRule(models.Model):

@@ -20,7 +20,7 @@ def scoped_work_orders(actor: Actor) -> QuerySet[WorkOrder]:
     customer. Every list, detail, export and API call starts here."""
     if actor.is_system:
         return WorkOrder.objects.all()
-    if actor.is_customer:
+    if actor.is_customer and actor.customer_id is not None:
         return WorkOrder.objects.filter(customer_id=actor.customer_id)
     if not actor.is_staff:
         return WorkOrder.objects.none()

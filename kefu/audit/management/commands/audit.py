@@ -17,5 +17,6 @@ class Command(BaseCommand):
             self.stdout.write(f"OK {result.rows} rows")
             return
         raise CommandError(
-            f"BROKEN at row {result.broken_seq}: {result.reason} ({result.rows} rows verified before it)"
+            f"BROKEN at row {result.broken_seq}: {result.reason} "
+            f"({result.rows} rows verified before it)"
         )

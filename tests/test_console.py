@@ -1,0 +1,112 @@
+"""The console pages, through the Django test client, in Chinese and English."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from kefu.workorders.models import TimelineEvent, WorkOrder
+from tests.conftest import PHONE, World
+
+pytestmark = pytest.mark.django_db
+
+
+def english(client: Client) -> Client:
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def test_login_page_and_redirect(world: World) -> None:
+    response = Client().get("/console/")
+    assert response.status_code == 302 and "/console/login/" in response["Location"]
+    page = Client().get("/console/login/")
+    assert "登录客服工作台" in page.content.decode()
+    bad = Client().post("/console/login/", {"username": "agent", "password": "wrong"})
+    assert "用户名或密码错误" in bad.content.decode()
+    good = Client().post("/console/login/", {"username": "agent", "password": "Kefu-test-2026"})
+    assert good.status_code == 302
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "en"])
+def test_queue_and_detail_render(world: World, complaint: WorkOrder, lang: str) -> None:
+    client = world.client_for("agent")
+    if lang == "en":
+        english(client)
+    queue = client.get("/console/?view=unit")
+    html = queue.content.decode()
+    assert queue.status_code == 200 and complaint.number in html
+    assert "138****5678" in html and PHONE not in html
+    detail = client.get(f"/console/work-orders/{complaint.pk}/")
+    html = detail.content.decode()
+    assert detail.status_code == 200
+    assert complaint.number in html and PHONE not in html and "张*" in html
+    assert 'data-transition="classify"' in html and 'data-transition="archive"' not in html
+
+
+def test_intake_form_creates_once_and_keeps_input_on_error(world: World) -> None:
+    client = world.client_for("agent")
+    form = {
+        "kind": "complaint", "channel": "phone", "call_id": "CALL-77", "title": "话费异常",
+        "content": "本月多扣120元", "customer_name": "王芳", "customer_phone": "13700001111",
+        "customer_id_number": "", "customer_address": "广东省广州市天河区天河路1号",
+        "category": "", "severity": "normal", "unit": str(world.city.pk),
+        "idempotency_key": "form-123",
+    }
+    bad = client.post("/console/new/", {**form, "customer_phone": "123"})
+    assert bad.status_code == 422
+    html = bad.content.decode()
+    assert "话费异常" in html and "手机号" in html and WorkOrder.objects.count() == 0
+    first = client.post("/console/new/", form)
+    second = client.post("/console/new/", form)  # a double-clicked submit
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert WorkOrder.objects.count() == 1
+
+
+def test_transition_from_the_page(world: World, complaint: WorkOrder) -> None:
+    client = world.client_for("agent")
+    url = f"/console/work-orders/{complaint.pk}/transitions/classify/"
+    missing = client.post(url, {"version": "1", "severity": "normal"})
+    assert missing.status_code == 422 and "必填" in missing.content.decode()
+    done = client.post(url, {"version": "1", "severity": "normal",
+                             "category_id": str(world.category.pk)})
+    assert done.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.status == "classified"
+    stale = client.post(f"/console/work-orders/{complaint.pk}/transitions/reject/",
+                        {"version": "1", "reject_reason": "duplicate", "note": "重复"})
+    assert stale.status_code == 412 and "已被他人修改" in stale.content.decode()
+
+
+def test_sibling_cannot_open_by_url(world: World, complaint: WorkOrder) -> None:
+    client = world.client_for("sibling_handler")
+    assert client.get(f"/console/work-orders/{complaint.pk}/").status_code == 404
+    assert complaint.number not in client.get("/console/?view=all").content.decode()
+
+
+def test_note_and_assign(world: World, complaint: WorkOrder) -> None:
+    client = world.client_for("supervisor")
+    client.post(f"/console/work-orders/{complaint.pk}/notes/", {"note": "请尽快联系客户"})
+    client.post(f"/console/work-orders/{complaint.pk}/assign/",
+                {"handler_id": str(world.handler.staff_id), "version": "2"})
+    complaint.refresh_from_db()
+    assert complaint.handler_id == world.handler.staff_id
+    kinds = list(TimelineEvent.objects.filter(work_order=complaint)
+                 .values_list("event_type", flat=True).order_by("id"))
+    assert kinds == ["created", "note_added", "assigned"]
+
+
+def test_customer_login_has_no_console(world: World) -> None:
+    response = world.client_for("customer").get("/console/")
+    assert response.status_code == 403
+
+
+def test_every_console_page_has_labels(world: World, complaint: WorkOrder) -> None:
+    client = world.client_for("agent")
+    for url in ("/console/new/", f"/console/work-orders/{complaint.pk}/"):
+        html = client.get(url).content.decode()
+        ids = set(re.findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', html))
+        labelled = set(re.findall(r'<label[^>]*\bfor="([^"]+)"', html))
+        assert ids - {"idempotency-key"} <= labelled, ids - labelled
