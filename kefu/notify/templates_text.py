@@ -18,8 +18,8 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "reply_sent": {
         "zh-hans": ("【客服】处理结果答复",
-                    "工单 {number} 的处理结果：{result}。如有异议请回复或致电客服。"),
-        "en": ("Our reply", "Result for {number}: {result}. Reply or call us if you disagree."),
+                    "工单 {number} 的处理结果：{result}\n如有异议请回复或致电客服。"),
+        "en": ("Our reply", "Result for {number}: {result}\nReply or call us if you disagree."),
     },
     "work_order_closed": {
         "zh-hans": ("【客服】工单已结案",

@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from kefu.customers.actions import CustomerDetails, create_customer
 from kefu.customers.models import Customer
+from kefu.notify.choices import OutboxStatus
+from kefu.notify.models import OutboxMessage
 from kefu.orgs.actors import SYSTEM, Actor, actor_for_user
 from kefu.orgs.choices import DepartmentKind, Role
 from kefu.orgs.models import Department, OrgUnit, Staff
@@ -162,6 +164,10 @@ def seed_demo(*, data_dir: Path, work_orders: int = 1000, seed: int = 20261122) 
     for index in range(work_orders):
         customer = customers[index % len(customers)] if index < 400 else rng.choice(customers)
         _demo_work_order(rng, customer, desks, categories, index)
+    # The demo's history happened before this installation existed: its messages are kept as
+    # records but marked undelivered, instead of flooding the SMS gateway on first start.
+    OutboxMessage.objects.filter(status=OutboxStatus.PENDING).update(
+        status=OutboxStatus.SKIPPED, last_error="demo data: not delivered")
     path = data_dir / "demo-logins.txt"
     data_dir.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(f"{u} {p} {r}\n" for u, p, r in logins), encoding="utf-8")

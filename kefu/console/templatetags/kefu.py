@@ -7,6 +7,8 @@ from typing import Any
 from django import template
 
 from kefu.customers import masking
+from kefu.workorders.choices import WorkOrderStatus
+from kefu.workorders.transitions import TRANSITIONS
 
 register = template.Library()
 
@@ -29,6 +31,21 @@ def masked_id(value: str) -> str:
 @register.filter
 def masked_address(value: str) -> str:
     return masking.mask_address(value or "")
+
+
+@register.filter
+def status_label(value: str) -> str:
+    """The display name of a work order state code."""
+    try:
+        return str(WorkOrderStatus(value).label)
+    except ValueError:
+        return value
+
+
+@register.filter
+def transition_label(name: str) -> str:
+    transition = TRANSITIONS.get(name)
+    return transition.label_zh if transition else name
 
 
 @register.filter

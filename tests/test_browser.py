@@ -1,0 +1,118 @@
+"""A person at the console, in Debian's chromium: an agent takes a complaint by phone and a
+handler takes it to a reply; a sibling unit cannot open it by URL. Screenshots of the pages
+go to docs/screenshots/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kefu.workorders.models import WorkOrder
+from tests.conftest import World
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"],
+        )
+        yield instance
+        instance.close()
+
+
+def sign_in(browser: Any, base: str, username: str) -> Any:
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page.goto(f"{base}/console/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "Kefu-test-2026")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/console/**")
+    return page
+
+
+def shot(page: Any, name: str) -> None:
+    if os.environ.get("KEFU_SCREENSHOTS", "1") == "1":
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_agent_takes_complaint_and_handler_replies(world: World, live_server: Any,
+                                                   browser: Any) -> None:
+    base = live_server.url
+    agent = sign_in(browser, base, "agent")
+    agent.click("text=新建工单")
+    agent.fill("#customer_phone", "13700002222")
+    agent.fill("#customer_name", "周杰")
+    agent.fill("#customer_address", "广东省广州市天河区天河北路100号")
+    agent.fill("#call_id", "CALL-20261122-0001")
+    agent.select_option("#category", label="服务政策 / 计费与收费争议")
+    agent.fill("#title", "本月话费多扣120元")
+    agent.fill("#content", "客户来电反映本月账单比平时多出120元，明细中有不明流量费用，要求核实并退还。")
+    shot(agent, "intake")
+    agent.click("form#intake-form button[type=submit]")
+    agent.wait_for_url(f"{base}/console/work-orders/**")
+    wo = WorkOrder.objects.get()
+    assert wo.number in agent.inner_text("h1")
+    assert "137****2222" in agent.content() and "13700002222" not in agent.content()
+    agent.click("summary:has-text('分类定级')")
+    agent.select_option("#classify-handler_id", label=f"handler · {'处理人员'}")
+    agent.click("form[data-transition=classify] button[type=submit]")
+    agent.wait_for_selector("text=已分类")
+
+    handler = sign_in(browser, base, "handler")
+    handler.goto(f"{base}/console/?view=mine")
+    assert wo.number in handler.content()
+    shot(handler, "queue")
+    handler.click(f"text={wo.number}")
+    handler.click("summary:has-text('开始调查')")
+    handler.select_option("#start_investigation-investigation_methods", ["system_data"])
+    handler.click("form[data-transition=start_investigation] button[type=submit]")
+    handler.wait_for_selector("summary:has-text('确认责任并处理')")
+    handler.click("summary:has-text('确认责任并处理')")
+    form = "form[data-transition=start_processing]"
+    handler.fill(f"{form} [name=findings]", "计费系统显示流量包未按时生效，多计费120元。")
+    handler.fill(f"{form} [name=evidence_summary]", "计费详单截图")
+    handler.select_option(f"{form} [name=responsible_party]", "company")
+    handler.select_option(f"{form} [name=plan_type]", "compensation")
+    handler.fill(f"{form} [name=plan_description]", "退还多收费用")
+    handler.select_option(f"{form} [name=compensation_type]", "refund")
+    handler.fill(f"{form} [name=amount]", "80")
+    handler.click(f"{form} button[type=submit]")
+    handler.wait_for_selector("summary:has-text('答复客户')")
+    handler.click("summary:has-text('答复客户')")
+    form = "form[data-transition=reply]"
+    for name, text in [("result", "已退还多收费用80元"), ("process_summary", "核实计费记录后退费"),
+                       ("measures", "修复流量包生效流程"), ("suggestions", "可通过APP查询账单明细"),
+                       ("cause_analysis", "系统流量包生效延迟")]:
+        handler.fill(f"{form} [name={name}]", text)
+    handler.click(f"{form} button[type=submit]")
+    handler.wait_for_selector("h1 >> text=已答复")
+    shot(handler, "detail")
+    wo.refresh_from_db()
+    assert wo.status == "replied" and wo.handler_id == world.handler.staff_id
+
+    sibling = sign_in(browser, base, "sibling_handler")
+    response = sibling.goto(f"{base}/console/work-orders/{wo.pk}/")
+    assert response is not None and response.status == 404
+    assert wo.number not in sibling.content()
