@@ -3,6 +3,7 @@ of its sibling (Shenzhen), a manager and an archivist of the province, and a cus
 
 from __future__ import annotations
 
+import importlib
 import itertools
 from dataclasses import dataclass
 from typing import Any
@@ -74,9 +75,19 @@ def make_staff(username: str, role: Role, unit: OrgUnit) -> tuple[Actor, Any]:
     return actor_for_user(user), user
 
 
+def ensure_reference_data() -> None:
+    """The taxonomy and approval rules a migration loads. Transactional tests empty the tables
+    after each test, so the next one loads them again (the loader is idempotent)."""
+    from django.apps import apps
+
+    module = importlib.import_module("kefu.workorders.migrations.0002_seed_taxonomy")
+    module.seed(apps, None)
+
+
 @pytest.fixture
 def world(db: None) -> World:
     with transaction.atomic():
+        ensure_reference_data()
         return _build_world()
 
 

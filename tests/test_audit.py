@@ -82,7 +82,7 @@ def test_only_auditors_read_the_log(world: World, complaint: WorkOrder) -> None:
         list_audit_entries(world.agent)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_kefu_command_prints_ok(world: World, complaint: WorkOrder) -> None:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kefu.settings"}
     if connection.vendor == "postgresql":

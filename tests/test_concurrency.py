@@ -19,7 +19,7 @@ from kefu.workorders import actions
 from kefu.workorders.models import WorkOrder
 from tests.conftest import World, intake
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 T = TypeVar("T")
 
 
