@@ -76,7 +76,12 @@ def _database_from_url(url: str) -> dict[str, object]:
     parsed = urlparse(url)
     if parsed.scheme not in {"postgres", "postgresql"}:
         raise ImproperlyConfigured(f"DATABASE_URL must be a postgres:// URL, got {parsed.scheme!r}")
-    options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+    options: dict[str, object] = {
+        key: values[-1] for key, values in parse_qs(parsed.query).items()
+    }
+    # Server-side binding lets psycopg prepare repeated statements, so PostgreSQL plans the
+    # hot queries (detail joins, scope filters) once per connection instead of every time.
+    options.setdefault("server_side_binding", True)
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": unquote(parsed.path.lstrip("/")) or "kefu",

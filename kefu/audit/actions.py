@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any
 
@@ -14,6 +15,17 @@ from kefu.audit.models import AuditChainHead, AuditEntry
 from kefu.orgs.actors import Actor
 
 
+@dataclass(frozen=True)
+class AuditRecord:
+    """One entry waiting to be appended."""
+
+    actor: Actor
+    action: str
+    object_type: str
+    object_id: int | str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
 def record_audit(
     *,
     actor: Actor,
@@ -22,32 +34,39 @@ def record_audit(
     object_id: int | str,
     data: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one link. Must run inside the caller's transaction, as late in it as possible,
-    because the chain head stays locked until that transaction ends."""
+    """Append one link; see `record_audits`."""
+    return record_audits([AuditRecord(actor, action, object_type, object_id, data or {})])[0]
+
+
+def record_audits(records: list[AuditRecord]) -> list[AuditEntry]:
+    """Append links in order. Must run inside the caller's transaction, as its last write:
+    the chain head stays locked until that transaction ends, and every writer takes it last,
+    so no two transactions wait on each other through it."""
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("record_audit must run inside the action's transaction")
-    # Round-trip through JSON so the hash covers exactly what the JSON column will return.
-    payload = json.loads(json.dumps(data or {}, ensure_ascii=False, default=str))
+        raise RuntimeError("record_audits must run inside the action's transaction")
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
     at = timezone.now().astimezone(UTC)
-    entry = AuditEntry(
-        seq=head.seq + 1,
-        at=at,
-        actor_role=str(actor.role),
-        actor_user_id=actor.user_id,
-        actor_name=actor.name,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        data=payload,
-        prev_hash=head.hash,
-    )
-    entry.hash = link_hash(
-        prev_hash=entry.prev_hash, seq=entry.seq, at=at, actor_role=entry.actor_role,
-        actor_user_id=entry.actor_user_id, actor_name=entry.actor_name, action=action,
-        object_type=object_type, object_id=entry.object_id, data=payload,
-    )
-    entry.save(force_insert=True)
-    head.seq, head.hash = entry.seq, entry.hash
+    entries = []
+    seq, prev_hash = head.seq, head.hash
+    for record in records:
+        # Round-trip through JSON so the hash covers exactly what the JSON column returns.
+        payload = json.loads(json.dumps(record.data, ensure_ascii=False, default=str))
+        seq += 1
+        entry = AuditEntry(
+            seq=seq, at=at, actor_role=str(record.actor.role),
+            actor_user_id=record.actor.user_id, actor_name=record.actor.name,
+            action=record.action, object_type=record.object_type,
+            object_id=str(record.object_id), data=payload, prev_hash=prev_hash,
+        )
+        entry.hash = link_hash(
+            prev_hash=prev_hash, seq=seq, at=at, actor_role=entry.actor_role,
+            actor_user_id=entry.actor_user_id, actor_name=entry.actor_name,
+            action=entry.action, object_type=entry.object_type, object_id=entry.object_id,
+            data=payload,
+        )
+        entries.append(entry)
+        prev_hash = entry.hash
+    AuditEntry.objects.bulk_create(entries)
+    head.seq, head.hash = seq, prev_hash
     head.save(update_fields=["seq", "hash"])
-    return entry
+    return entries

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from kefu.audit.actions import record_audit
+from kefu.audit.actions import AuditRecord, record_audit, record_audits
 from kefu.customers.crypto import digest
 from kefu.customers.errors import RevealRefused
 from kefu.customers.models import Customer
@@ -51,15 +51,22 @@ def clean_customer_details(details: CustomerDetails) -> CustomerDetails:
     )
 
 
-def create_customer(*, actor: Actor, details: CustomerDetails, unit: OrgUnit) -> Customer:
-    """Create a customer; must run in the caller's transaction (intake)."""
+def create_customer(
+    *, actor: Actor, details: CustomerDetails, unit: OrgUnit,
+    audit_later: list[AuditRecord] | None = None,
+) -> Customer:
+    """Create a customer in the caller's transaction. The audit entry is written now, or
+    added to `audit_later` for a caller that writes its entries together at its end."""
     clean = clean_customer_details(details)
     customer = Customer.objects.create(
         name=clean.name, phone=clean.phone, phone_digest=digest(clean.phone),
         id_number=clean.id_number, address=clean.address, email=clean.email, unit=unit,
     )
-    record_audit(actor=actor, action="CUSTOMER_CREATED", object_type="customer",
-                 object_id=customer.pk, data={"unit": unit.pk})
+    record = AuditRecord(actor, "CUSTOMER_CREATED", "customer", customer.pk, {"unit": unit.pk})
+    if audit_later is None:
+        record_audits([record])
+    else:
+        audit_later.append(record)
     return customer
 
 

@@ -132,7 +132,7 @@ def _ensure_customers(target: int, rng: random.Random) -> list[tuple[int, int, s
             batch = []
     Customer.objects.bulk_create(batch)
     rows = Customer.objects.values_list("id", "unit__parent_id", "name", "phone")
-    return [(cid, city, encrypt(name), encrypt(phone)) for cid, city, name, phone in rows]
+    return [(cid, city or 0, encrypt(name), encrypt(phone)) for cid, city, name, phone in rows]
 
 
 def load_bulk(work_orders: int, *, data_dir: Path, batch_size: int = 10_000, seed: int = 7,
@@ -203,6 +203,7 @@ def _load_batch(count: int, rng: random.Random, now: datetime, desks: dict[int, 
                 categories: dict[str, int], customers: list[tuple[int, int, str, str]]) -> int:
     plans: list[tuple[WorkOrder, list[tuple[str, str, str, Staff, datetime]]]] = []
     by_kind_year: dict[tuple[str, int], list[WorkOrder]] = {}
+    kind: str
     channels = list(Channel)
     weights = [40, 8, 14, 12, 3, 2, 12, 3, 4, 2]
     for _ in range(count):

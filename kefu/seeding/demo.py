@@ -237,7 +237,7 @@ def _walk(wo: WorkOrder, kind: str, category: Category, severity: str, target: s
                  .exclude(pk=i).first())
         if other is not None:
             actions.merge_work_order(actor=desk.agent, work_order_id=i,
-                                     target_number=other.number, note="同一客户重复反映同一问题。")
+                                     target_number=other.number or "", note="同一客户重复反映同一问题。")
         return
     if kind == WorkOrderKind.CONSULTATION:
         actions.answer_consultation(actor=desk.agent, work_order_id=i,

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from kefu.audit.actions import record_audit
+from kefu.audit.actions import AuditRecord, record_audit, record_audits
 from kefu.customers.actions import CustomerDetails, check_reveal_reason, create_customer
 from kefu.customers.models import Customer
 from kefu.customers.queries import find_customers_by_phone, get_customer
@@ -290,31 +290,40 @@ def _create_work_order(
         raise InvalidInput("受理信息有误", "The intake is invalid", fields=errors)
     category = _category(intake.category_id)
     severity = _severity(actor, intake.severity)
-    unit, customer = _intake_unit_and_customer(actor, intake)
+    audit_later: list[AuditRecord] = []
+    unit, customer = _intake_unit_and_customer(actor, intake, audit_later)
     now = timezone.now()
     received_at = intake.received_at or now
-    staff = Staff.objects.filter(pk=actor.staff_id).first() if actor.staff_id else None
     wo = WorkOrder.objects.create(
-        number=allocate_number(intake.kind, received_at),
+        number=None,
         kind=intake.kind, channel=intake.channel, call_id=intake.call_id.strip(),
         severity=severity, category=category, customer=customer,
         contact_name=(intake.contact_name.strip() or customer.name),
         contact_phone=contact_phone or customer.phone,
         title=intake.title.strip(), content=intake.content.strip(), unit=unit,
-        owner=staff, handler=None, received_at=received_at,
+        owner_id=actor.staff_id, handler=None, received_at=received_at,
     )
     if key and actor.user_id is not None:
         IdempotencyRecord.objects.create(user_id=actor.user_id, key=key, fingerprint=fingerprint,
                                          work_order=wo)
     _event(wo, actor, EventType.CREATED, is_customer_visible=True,
            data={"channel": wo.channel, "call_id": wo.call_id, "kind": wo.kind})
-    _audit(wo, actor, "WORK_ORDER_CREATED",
-           {"kind": wo.kind, "channel": wo.channel, "unit": unit.pk, "customer": customer.pk})
+    # The two locks every intake shares, the number sequence and the audit chain head, are
+    # taken last and always in this order: they are held only for the last few statements,
+    # and two intakes can never wait on each other in a cycle.
+    wo.number = allocate_number(intake.kind, received_at)
+    wo.save(update_fields=["number"])
     _tell_customer(wo, "work_order_received")
+    audit_later.append(AuditRecord(actor, "WORK_ORDER_CREATED", "work_order", wo.pk, {
+        "number": wo.number, "version": wo.version, "kind": wo.kind, "channel": wo.channel,
+        "unit": unit.pk, "customer": customer.pk}))
+    record_audits(audit_later)
     return wo
 
 
-def _intake_unit_and_customer(actor: Actor, intake: Intake) -> tuple[OrgUnit, Customer]:
+def _intake_unit_and_customer(
+    actor: Actor, intake: Intake, audit_later: list[AuditRecord]
+) -> tuple[OrgUnit, Customer]:
     if actor.is_customer:
         assert actor.customer_id is not None
         customer = Customer.objects.select_related("unit").get(pk=actor.customer_id)
@@ -339,7 +348,8 @@ def _intake_unit_and_customer(actor: Actor, intake: Intake) -> tuple[OrgUnit, Cu
     known = find_customers_by_phone(actor, intake.customer.phone).first()
     if known is not None:
         return unit, known
-    return unit, create_customer(actor=actor, details=intake.customer, unit=unit)
+    return unit, create_customer(actor=actor, details=intake.customer, unit=unit,
+                                 audit_later=audit_later)
 
 
 # --- lifecycle ------------------------------------------------------------------------------

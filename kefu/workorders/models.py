@@ -59,7 +59,8 @@ class NumberSequence(models.Model):
 
 
 class WorkOrder(models.Model):
-    number = models.CharField(_("工单号"), max_length=20, unique=True)
+    # Null only inside the intake transaction, until the number is allocated at its end.
+    number = models.CharField(_("工单号"), max_length=20, unique=True, null=True)
     kind = models.CharField(_("类型"), max_length=16, choices=WorkOrderKind.choices)
     status = models.CharField(
         _("状态"), max_length=16, choices=WorkOrderStatus.choices, default=WorkOrderStatus.RECEIVED
@@ -152,7 +153,7 @@ class WorkOrder(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.number
+        return self.number or "—"
 
 
 class TimelineEvent(models.Model):
