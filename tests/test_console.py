@@ -37,12 +37,14 @@ def test_queue_and_detail_render(world: World, complaint: WorkOrder, lang: str) 
     queue = client.get("/console/?view=unit")
     html = queue.content.decode()
     assert queue.status_code == 200 and complaint.number in html
+    assert ("Workspace" in html) == (lang == "en") and ("工作台" in html) == (lang != "en")
     assert "138****5678" in html and PHONE not in html
     detail = client.get(f"/console/work-orders/{complaint.pk}/")
     html = detail.content.decode()
     assert detail.status_code == 200
     assert complaint.number in html and PHONE not in html and "张*" in html
     assert 'data-transition="classify"' in html and 'data-transition="archive"' not in html
+    assert ("Classify" in html) == (lang == "en") and ("Complaint" in html) == (lang == "en")
 
 
 def test_intake_form_creates_once_and_keeps_input_on_error(world: World) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import get_language
 
 from kefu.customers import masking
+from kefu.errors import KefuError
 from kefu.workorders.choices import WorkOrderStatus
 from kefu.workorders.transitions import TRANSITIONS
 
@@ -44,8 +46,16 @@ def status_label(value: str) -> str:
 
 @register.filter
 def transition_label(name: str) -> str:
+    """The transition's name in the page's language."""
     transition = TRANSITIONS.get(name)
-    return transition.label_zh if transition else name
+    if transition is None:
+        return name
+    return transition.label_en if (get_language() or "").startswith("en") else transition.label_zh
+
+
+@register.filter
+def error_message(error: KefuError) -> str:
+    return error.message(get_language() or "zh-hans")
 
 
 @register.filter
