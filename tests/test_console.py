@@ -112,3 +112,59 @@ def test_every_console_page_has_labels(world: World, complaint: WorkOrder) -> No
         ids = set(re.findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', html))
         labelled = set(re.findall(r'<label[^>]*\bfor="([^"]+)"', html))
         assert ids - {"idempotency-key"} <= labelled, ids - labelled
+
+
+def test_supervisor_approves_compensation_on_the_page(world: World, complaint: WorkOrder) -> None:
+    from kefu.workorders import actions
+    from kefu.workorders.models import HandlingPlan
+
+    actions.classify_work_order(actor=world.agent, work_order_id=complaint.pk,
+                                category_id=world.category.pk, severity="normal")
+    actions.start_investigation(actor=world.handler, work_order_id=complaint.pk,
+                                investigation_methods=["system_data"])
+    actions.start_processing(actor=world.handler, work_order_id=complaint.pk, findings="属实",
+                             evidence_summary="详单", responsible_party="company",
+                             plan=actions.PlanInput("compensation", "退费", "refund", 300))
+    plan = HandlingPlan.objects.get()
+    handler_page = world.client_for("handler").get(f"/console/work-orders/{complaint.pk}/")
+    assert "decision" not in handler_page.content.decode().split('id="plans"')[1].split("</table>")[0]
+    client = world.client_for("supervisor")
+    page = client.get(f"/console/work-orders/{complaint.pk}/").content.decode()
+    assert f"/plans/{plan.pk}/decision/" in page
+    refused = client.post(f"/console/work-orders/{complaint.pk}/plans/{plan.pk}/decision/",
+                          {"decision": "reject", "note": ""})
+    assert refused.status_code == 422
+    done = client.post(f"/console/work-orders/{complaint.pk}/plans/{plan.pk}/decision/",
+                       {"decision": "approve", "note": "同意"})
+    assert done.status_code == 302
+    plan.refresh_from_db()
+    assert plan.approval_status == "approved" and plan.decided_by_name == "supervisor"
+
+
+def test_upload_reveal_and_escalate(world: World, complaint: WorkOrder) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kefu.audit.models import AuditEntry
+
+    agent = world.client_for("agent")
+    png = b"\x89PNG\r\n\x1a\n" + b"1" * 64
+    uploaded = agent.post(f"/console/work-orders/{complaint.pk}/attachments/",
+                          {"file": SimpleUploadedFile("截图.png", png, "image/png")})
+    assert uploaded.status_code == 302 and complaint.attachments.count() == 1
+    bad = agent.post(f"/console/work-orders/{complaint.pk}/attachments/",
+                     {"file": SimpleUploadedFile("x.exe", b"MZ", "application/x-msdownload")})
+    assert bad.status_code == 422 and complaint.attachments.count() == 1
+    revealed = agent.post(f"/console/work-orders/{complaint.pk}/reveal/", {})  # the owner
+    assert revealed.status_code == 200 and PHONE in revealed.content.decode()
+    assert AuditEntry.objects.filter(action="PERSONAL_DATA_REVEALED").count() == 1
+    handler = world.client_for("handler")  # neither owner nor handler yet, and no permission
+    refused = handler.post(f"/console/work-orders/{complaint.pk}/reveal/", {"reason": "核实"})
+    assert refused.status_code == 403 and PHONE not in refused.content.decode()
+    supervisor = world.client_for("supervisor")
+    assert "升级工单" in supervisor.get(f"/console/work-orders/{complaint.pk}/").content.decode()
+    assert "升级工单" not in agent.get(f"/console/work-orders/{complaint.pk}/").content.decode()
+    escalated = supervisor.post(f"/console/work-orders/{complaint.pk}/escalate/",
+                                {"reason": "涉及多部门", "version": "2"})
+    assert escalated.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.is_escalated

@@ -16,4 +16,9 @@ urlpatterns = [
          name="transition"),
     path("work-orders/<int:wo_id>/assign/", views.assign, name="assign"),
     path("work-orders/<int:wo_id>/notes/", views.note, name="note"),
+    path("work-orders/<int:wo_id>/plans/<int:plan_id>/decision/", views.decide_plan,
+         name="decide_plan"),
+    path("work-orders/<int:wo_id>/escalate/", views.escalate, name="escalate"),
+    path("work-orders/<int:wo_id>/attachments/", views.upload, name="upload"),
+    path("work-orders/<int:wo_id>/reveal/", views.reveal, name="reveal"),
 ]

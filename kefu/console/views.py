@@ -16,11 +16,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kefu.console.fields import CHECKBOXES, FORM_FIELDS, INTEGERS, SPECS
 from kefu.customers.actions import CustomerDetails
-from kefu.errors import KefuError
+from kefu.errors import InvalidInput, KefuError
 from kefu.orgs.actors import Actor, NotAnActor, actor_for_user
+from kefu.orgs.permissions import APPROVE_COMPENSATION, MARK_ESCALATED, has_capability
 from kefu.orgs.queries import list_staff_in_scope, list_units_in_scope
 from kefu.workorders import actions
-from kefu.workorders.choices import Channel, Severity, WorkOrderKind, WorkOrderStatus
+from kefu.workorders.attachments import add_attachment
+from kefu.workorders.choices import (
+    OPEN_STATUSES,
+    Channel,
+    Severity,
+    WorkOrderKind,
+    WorkOrderStatus,
+)
 from kefu.workorders.perform import perform_transition
 from kefu.workorders.queries import (
     WorkOrderFilter,
@@ -122,6 +130,9 @@ def _detail_context(actor: Actor, wo_id: int, **extra: Any) -> dict[str, Any]:
     ]
     return {
         "actor": actor, "wo": wo, "events": list_timeline(actor, wo), "forms": forms,
+        "can_escalate": has_capability(actor.role, MARK_ESCALATED)
+        and wo.status in OPEN_STATUSES and not wo.is_escalated,
+        "can_approve": has_capability(actor.role, APPROVE_COMPENSATION),
         "plans": wo.plans.order_by("id"), "replies": wo.replies.order_by("id"),
         "attachments": wo.attachments.order_by("id"),
         "staff": list_staff_in_scope(actor).filter(unit__path__startswith=wo.unit.path),
@@ -182,8 +193,7 @@ def assign(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
             note=request.POST.get("note", ""), expected_version=_int(request.POST.get("version")),
         )
     except KefuError as error:
-        context = _detail_context(actor, wo_id, errors={"assign": error}, open_form="assign")
-        return render(request, "console/detail.html", context, status=error.http_status)
+        return _detail_with_error(request, actor, wo_id, "assign", error)
     return HttpResponseRedirect(reverse("console:detail", args=[wo_id]))
 
 
@@ -194,8 +204,7 @@ def note(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
         actions.add_note(actor=actor, work_order_id=wo_id, note=request.POST.get("note", ""),
                          is_customer_visible=request.POST.get("is_customer_visible") == "on")
     except KefuError as error:
-        context = _detail_context(actor, wo_id, errors={"note": error}, open_form="note")
-        return render(request, "console/detail.html", context, status=error.http_status)
+        return _detail_with_error(request, actor, wo_id, "note", error)
     return HttpResponseRedirect(reverse("console:detail", args=[wo_id]))
 
 
@@ -237,3 +246,65 @@ def intake(request: HttpRequest, actor: Actor) -> HttpResponse:
         context["errors"] = error
         return render(request, "console/intake.html", context, status=error.http_status)
     return HttpResponseRedirect(reverse("console:detail", args=[wo.pk]))
+
+
+@require_POST
+@staff_view
+def decide_plan(request: HttpRequest, actor: Actor, wo_id: int, plan_id: int) -> HttpResponse:
+    try:
+        get_work_order(actor, wo_id)
+        actions.decide_handling_plan(actor=actor, plan_id=plan_id,
+                                     is_approved=request.POST.get("decision") == "approve",
+                                     note=request.POST.get("note", ""))
+    except KefuError as error:
+        return _detail_with_error(request, actor, wo_id, "plans", error)
+    return HttpResponseRedirect(reverse("console:detail", args=[wo_id]))
+
+
+@require_POST
+@staff_view
+def escalate(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
+    try:
+        actions.escalate_work_order(actor=actor, work_order_id=wo_id,
+                                    reason=request.POST.get("reason", ""),
+                                    expected_version=_int(request.POST.get("version")))
+    except KefuError as error:
+        return _detail_with_error(request, actor, wo_id, "escalate", error)
+    return HttpResponseRedirect(reverse("console:detail", args=[wo_id]))
+
+
+@require_POST
+@staff_view
+def upload(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
+    file = request.FILES.get("file")
+    try:
+        if file is None:
+            raise InvalidInput("请选择文件", "Choose a file", fields={"file": ["必填 / required"]})
+        add_attachment(actor=actor, work_order_id=wo_id, name=file.name or "attachment",
+                       content_type=file.content_type or "", stream=file)
+    except KefuError as error:
+        return _detail_with_error(request, actor, wo_id, "upload", error)
+    return HttpResponseRedirect(reverse("console:detail", args=[wo_id]))
+
+
+@require_POST
+@staff_view
+def reveal(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
+    """The customer's personal data, unmasked for this actor and logged (an htmx fragment)."""
+    try:
+        wo = actions.reveal_contact(actor=actor, work_order_id=wo_id,
+                                    reason=request.POST.get("reason", ""))
+    except KefuError as error:
+        return render(request, "console/_reveal.html", {"error": error, "wo_id": wo_id},
+                      status=error.http_status)
+    return render(request, "console/_reveal.html", {"wo": wo, "customer": wo.customer})
+
+
+def _detail_with_error(request: HttpRequest, actor: Actor, wo_id: int, form: str,
+                       error: KefuError) -> HttpResponse:
+    try:
+        context = _detail_context(actor, wo_id, errors={form: error}, open_form=form)
+    except KefuError as outer:
+        return render(request, "console/error.html", {"message": _message(outer)},
+                      status=outer.http_status)
+    return render(request, "console/detail.html", context, status=error.http_status)
