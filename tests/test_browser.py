@@ -112,6 +112,23 @@ def test_agent_takes_complaint_and_handler_replies(world: World, live_server: An
     wo.refresh_from_db()
     assert wo.status == "replied" and wo.handler_id == world.handler.staff_id
 
+    # The customer calls back satisfied; the first-contact agent closes the complaint.
+    agent.goto(f"{base}/console/work-orders/{wo.pk}/")
+    agent.click("summary:has-text('确认结案')")
+    agent.check("#close-is_confirmed_by_customer")
+    agent.fill("#close-satisfaction_score", "5")
+    agent.fill("#close-feedback", "客户来电确认费用已退还，表示满意。")
+    agent.click("form[data-transition=close] button[type=submit]")
+    agent.wait_for_selector("h1 >> text=已结案")
+
+    archivist = sign_in(browser, base, "archivist")
+    archivist.goto(f"{base}/console/work-orders/{wo.pk}/")
+    archivist.click("summary:has-text('归档')")
+    archivist.click("form[data-transition=archive] button[type=submit]")
+    archivist.wait_for_selector("h1 >> text=已归档")
+    wo.refresh_from_db()
+    assert wo.status == "archived" and wo.archive_number == f"GD-{wo.number}"
+
     sibling = sign_in(browser, base, "sibling_handler")
     response = sibling.goto(f"{base}/console/work-orders/{wo.pk}/")
     assert response is not None and response.status == 404
