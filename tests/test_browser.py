@@ -52,7 +52,8 @@ def sign_in(browser: Any, base: str, username: str) -> Any:
 
 
 def shot(page: Any, name: str) -> None:
-    if os.environ.get("KEFU_SCREENSHOTS", "1") == "1":
+    # KEFU_SCREENSHOTS=1 ./scripts/test -k browser refreshes docs/screenshots/.
+    if os.environ.get("KEFU_SCREENSHOTS") == "1":
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 

@@ -168,3 +168,16 @@ def test_upload_reveal_and_escalate(world: World, complaint: WorkOrder) -> None:
     assert escalated.status_code == 302
     complaint.refresh_from_db()
     assert complaint.is_escalated
+
+
+def test_unassigned_queue(world: World, complaint: WorkOrder) -> None:
+    from kefu.workorders import actions
+    from tests.conftest import intake
+
+    assigned, _ = actions.create_work_order(actor=world.agent, intake=intake(world, title="已分派"))
+    actions.assign_work_order(actor=world.supervisor, work_order_id=assigned.pk,
+                              handler_id=world.handler.staff_id)
+    html = world.client_for("agent").get("/console/?view=unassigned").content.decode()
+    assert complaint.number in html and assigned.number not in html
+    mine = world.client_for("handler").get("/console/?view=mine").content.decode()
+    assert assigned.number in mine and complaint.number not in mine

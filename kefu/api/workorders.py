@@ -76,6 +76,7 @@ class ListQuery(Schema):
     number: str | None = None
     phone: str | None = None
     is_open: bool | None = None
+    is_unassigned: bool | None = None
     before: int | None = None
     limit: int = 50
 

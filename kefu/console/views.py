@@ -94,7 +94,8 @@ def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
     if view == "mine":
         filters = WorkOrderFilter(**base, handler_id=actor.staff_id, is_open=True)
     elif view == "unassigned":
-        filters = WorkOrderFilter(**base, unit_id=actor.unit_id, is_open=True)
+        filters = WorkOrderFilter(**base, unit_id=actor.unit_id, is_open=True,
+                                  is_unassigned=True)
     elif view == "pending":
         base["status"] = WorkOrderStatus.PENDING_CUSTOMER
         filters = WorkOrderFilter(**base)
@@ -103,8 +104,6 @@ def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
     else:
         filters = WorkOrderFilter(**base)
     items = list_work_orders(actor, filters, before_id=_int(params.get("before")), limit=50)
-    if view == "unassigned":
-        items = [wo for wo in items if wo.handler_id is None]
     if view == "mine" and not items and params.get("before") is None and not any(base.values()):
         # An agent owns what they received even when someone else handles it (首问负责).
         items = list_work_orders(actor, WorkOrderFilter(owner_id=actor.staff_id, is_open=True))

@@ -62,6 +62,7 @@ class WorkOrderFilter:
     number: str | None = None
     phone: str | None = None
     is_open: bool | None = None
+    is_unassigned: bool | None = None
 
 
 def list_work_orders(
@@ -90,6 +91,8 @@ def list_work_orders(
     if f.is_open is not None:
         qs = qs.filter(status__in=OPEN_STATUSES) if f.is_open else qs.exclude(
             status__in=OPEN_STATUSES)
+    if f.is_unassigned is not None:
+        qs = qs.filter(handler__isnull=f.is_unassigned)
     if before_id is not None:
         qs = qs.filter(id__lt=before_id)
     # A list row shows ids, codes and the masked customer: load only that, so a page costs
