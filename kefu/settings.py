@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "kefu.orgs",
     "kefu.customers",
     "kefu.workorders",
+    "kefu.sla",
     "kefu.audit",
     "kefu.notify",
     "kefu.api",

@@ -1,0 +1,34 @@
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from kefu.orgs.actors import Actor, NotAnActor, actor_for_user
+from kefu.orgs.choices import Role
+from kefu.sla.actions import set_calendar_override
+from kefu.sla.models import CalendarOverride
+
+
+def _actor(request: HttpRequest) -> Actor:
+    try:
+        return actor_for_user(request.user)
+    except NotAnActor:
+        # A superuser made with `kefu createsuperuser` has no staff record.
+        return Actor(role=Role.ADMIN, name=request.user.get_username(), user_id=request.user.pk)
+
+
+@admin.register(CalendarOverride)
+class CalendarOverrideAdmin(admin.ModelAdmin):
+    """Edits go through the action, so each one is checked and audited."""
+
+    list_display = ("day", "is_workday", "name", "notice", "created_by_name", "updated_at")
+    list_filter = ("is_workday",)
+    date_hierarchy = "day"
+    fields = ("day", "is_workday", "name", "notice")
+
+    def save_model(self, request: HttpRequest, obj: CalendarOverride, form: Any,
+                   change: bool) -> None:
+        saved = set_calendar_override(actor=_actor(request), day=obj.day,
+                                      is_workday=obj.is_workday, notice=obj.notice,
+                                      name=obj.name)
+        obj.pk = saved.pk
