@@ -80,8 +80,9 @@ def ensure_reference_data() -> None:
     after each test, so the next one loads them again (the loader is idempotent)."""
     from django.apps import apps
 
-    module = importlib.import_module("kefu.workorders.migrations.0002_seed_taxonomy")
-    module.seed(apps, None)
+    for name in ("kefu.workorders.migrations.0002_seed_taxonomy",
+                 "kefu.sla.migrations.0003_default_policies"):
+        importlib.import_module(name).seed(apps, None)
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kefu.sla.choices import ClockKind, ClockState, ClockUnit
+
 
 class CalendarOverride(models.Model):
     """An administrator's correction of the official schedule for one date: a holiday or a
@@ -22,3 +24,61 @@ class CalendarOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {'班' if self.is_workday else '休'}"
+
+
+class SlaPolicy(models.Model):
+    """How long one clock may run for the work orders it matches. A blank criterion matches
+    anything; among the active policies that match, the one with most criteria wins."""
+
+    clock = models.CharField(_("时限"), max_length=32, choices=ClockKind.choices)
+    work_order_kind = models.CharField(_("工单类型"), max_length=16, blank=True)
+    category = models.ForeignKey("workorders.Category", on_delete=models.PROTECT, null=True,
+                                 blank=True, verbose_name=_("分类"))
+    severity = models.CharField(_("严重程度"), max_length=8, blank=True)
+    channel = models.CharField(_("渠道"), max_length=16, blank=True)
+    amount = models.PositiveIntegerField(_("时长"))
+    unit = models.CharField(_("单位"), max_length=16, choices=ClockUnit.choices)
+    warn_percent = models.PositiveSmallIntegerField(_("预警比例（%）"), default=80)
+    source = models.CharField(_("依据"), max_length=200)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("时限规则")
+        verbose_name_plural = _("时限规则")
+        ordering = ["clock", "work_order_kind", "severity"]
+
+    def __str__(self) -> str:
+        return f"{self.get_clock_display()} {self.amount} {self.get_unit_display()}"
+
+    @property
+    def specificity(self) -> int:
+        return sum(bool(v) for v in (self.work_order_kind, self.category_id, self.severity,
+                                      self.channel))
+
+
+class SlaClock(models.Model):
+    """One time limit running on one work order."""
+
+    work_order = models.ForeignKey("workorders.WorkOrder", on_delete=models.CASCADE,
+                                   related_name="clocks")
+    clock = models.CharField(max_length=32, choices=ClockKind.choices)
+    policy = models.ForeignKey(SlaPolicy, on_delete=models.PROTECT, related_name="clocks")
+    state = models.CharField(max_length=8, choices=ClockState.choices, default=ClockState.RUNNING)
+    started_at = models.DateTimeField()
+    deadline = models.DateTimeField()
+    warn_at = models.DateTimeField()
+    is_provisional = models.BooleanField(default=False)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    warned_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    breached_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("时限")
+        verbose_name_plural = _("时限")
+        constraints = [
+            models.UniqueConstraint(fields=["work_order", "clock"], name="one_clock_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clock} {self.state} → {self.deadline:%Y-%m-%d %H:%M}"

@@ -33,6 +33,7 @@ from kefu.orgs.permissions import (
     has_capability,
 )
 from kefu.orgs.queries import is_unit_in_scope, list_units_in_scope
+from kefu.sla import clocks
 from kefu.workorders.choices import (
     OPEN_STATUSES,
     ApprovalStatus,
@@ -138,6 +139,7 @@ def _move(
     wo.status = new
     wo.version += 1
     wo.save(update_fields=["status", "version", "updated_at", *changes])
+    clocks.on_transition(wo, transition.name, is_staff=actor.is_staff)
     _event(wo, actor, EventType.TRANSITIONED, note=note, data=data, transition=transition,
            from_status=old, is_customer_visible=transition.is_customer_visible)
     _audit(wo, actor, f"WORK_ORDER_{transition.name.upper()}",
@@ -308,11 +310,12 @@ def _create_work_order(
                                          work_order=wo)
     _event(wo, actor, EventType.CREATED, is_customer_visible=True,
            data={"channel": wo.channel, "call_id": wo.call_id, "kind": wo.kind})
+    clocks.start_intake_clocks(wo, is_staff=actor.is_staff)
     # The two locks every intake shares, the number sequence and the audit chain head, are
     # taken last and always in this order: they are held only for the last few statements,
     # and two intakes can never wait on each other in a cycle.
     wo.number = allocate_number(intake.kind, received_at)
-    wo.save(update_fields=["number"])
+    wo.save(update_fields=["number", "next_due_at"])
     _tell_customer(wo, "work_order_received")
     audit_later.append(AuditRecord(actor, "WORK_ORDER_CREATED", "work_order", wo.pk, {
         "number": wo.number, "version": wo.version, "kind": wo.kind, "channel": wo.channel,

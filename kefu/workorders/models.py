@@ -134,6 +134,11 @@ class WorkOrder(models.Model):
 
     # Optimistic concurrency: every action bumps it; the API's ETag is this number.
     version = models.PositiveIntegerField(default=1)
+    # The earliest warning or deadline of its running clocks: the sweeper reads only rows
+    # whose moment has come, however many work orders are open.
+    next_due_at = models.DateTimeField(null=True, blank=True)
+    # Whether any clock has passed its deadline (kept for lists: the "overdue" filter).
+    is_overdue = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("工单")
@@ -150,6 +155,9 @@ class WorkOrder(models.Model):
             # created-range filter and reports
             models.Index(fields=["received_at"], name="wo_received_at"),
             models.Index(fields=["category", "-id"], name="wo_category_id"),
+            # sla sweeper: what is due now
+            models.Index(fields=["next_due_at"], name="wo_next_due_at",
+                         condition=models.Q(next_due_at__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,188 @@
+"""Starting, meeting, pausing and stopping a work order's clocks, and keeping its
+`next_due_at` and `is_overdue` right. Called by the work order actions inside their
+transaction; never commits on its own."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from kefu.sla.calendar import CalendarError, Deadline, WorkCalendar
+from kefu.sla.choices import ClockKind, ClockState, ClockUnit
+from kefu.sla.models import SlaClock, SlaPolicy
+from kefu.sla.queries import current_calendar
+from kefu.sla.rules import MEETS, PAUSES, RESTARTS, RESUMES, START_ON_INTAKE, STARTS, STOPS
+from kefu.workorders.models import WorkOrder
+
+OPEN = (ClockState.RUNNING, ClockState.PAUSED)
+
+
+
+def policy_for(clock: ClockKind, work_order: WorkOrder,
+               policies: list[SlaPolicy] | None = None) -> SlaPolicy | None:
+    """The most specific active policy of `clock` that matches the work order."""
+    candidates = policies if policies is not None else list(
+        SlaPolicy.objects.filter(clock=clock, is_active=True))
+    best: SlaPolicy | None = None
+    for policy in candidates:
+        if policy.clock != clock or not policy.is_active:
+            continue
+        if not _matches(policy, work_order):
+            continue
+        if best is None or (policy.specificity, -policy.pk) > (best.specificity, -best.pk):
+            best = policy
+    return best
+
+
+def _matches(policy: SlaPolicy, wo: WorkOrder) -> bool:
+    return all((
+        not policy.work_order_kind or policy.work_order_kind == wo.kind,
+        policy.category_id is None or policy.category_id == wo.category_id,
+        not policy.severity or policy.severity == wo.severity,
+        not policy.channel or policy.channel == wo.channel,
+    ))
+
+
+def compute_deadline(calendar: WorkCalendar, start: datetime, policy: SlaPolicy) -> Deadline:
+    unit = ClockUnit(policy.unit)
+    if unit == ClockUnit.WORKING_DAYS:
+        return calendar.add_working_days(start, policy.amount)
+    if unit == ClockUnit.CALENDAR_DAYS:
+        return calendar.add_calendar_days(start, policy.amount)
+    minutes = policy.amount * (60 if unit == ClockUnit.HOURS else 1)
+    return calendar.add_elapsed(start, timedelta(minutes=minutes))
+
+
+def allowance_seconds(calendar: WorkCalendar, policy: SlaPolicy, start: datetime,
+                      end: datetime) -> int:
+    """The clock's own time from start to end: working time for working-day clocks."""
+    if policy.unit == ClockUnit.WORKING_DAYS:
+        return calendar.working_seconds_between(start, end)
+    return int((end - start).total_seconds())
+
+
+def _after(calendar: WorkCalendar, policy: SlaPolicy, start: datetime, seconds: int) -> datetime:
+    if policy.unit == ClockUnit.WORKING_DAYS:
+        return calendar.instant_after_working_seconds(start, seconds)
+    return start + timedelta(seconds=seconds)
+
+
+def _schedule(clock: SlaClock, calendar: WorkCalendar, start: datetime) -> None:
+    deadline = compute_deadline(calendar, start, clock.policy)
+    allowance = allowance_seconds(calendar, clock.policy, start, deadline.at)
+    clock.started_at, clock.deadline = start, deadline.at
+    clock.warn_at = _after(calendar, clock.policy, start,
+                           allowance * clock.policy.warn_percent // 100)
+    clock.is_provisional = deadline.is_provisional
+
+
+def start_clocks(wo: WorkOrder, kinds: tuple[ClockKind, ...], at: datetime,
+                 calendar: WorkCalendar | None = None) -> list[SlaClock]:
+    """Start (or restart) the given clocks that a policy covers: one query for the policies,
+    one for the clocks already there, one insert for the new ones."""
+    calendar = calendar or current_calendar()
+    policies = list(SlaPolicy.objects.filter(clock__in=kinds, is_active=True))
+    existing = {c.clock: c for c in SlaClock.objects.filter(work_order=wo, clock__in=kinds)}
+    new: list[SlaClock] = []
+    started: list[SlaClock] = []
+    for kind in kinds:
+        policy = policy_for(kind, wo, policies)
+        if policy is None:
+            continue
+        clock = existing.get(kind) or SlaClock(work_order=wo, clock=kind)
+        clock.policy = policy
+        clock.state = ClockState.RUNNING
+        clock.paused_at = clock.warned_at = clock.finished_at = clock.breached_at = None
+        try:
+            _schedule(clock, calendar, at)
+        except CalendarError:
+            continue  # beyond the calendar's range: nothing sensible to count
+        if clock.pk is None:
+            new.append(clock)
+        else:
+            clock.save()
+        started.append(clock)
+    SlaClock.objects.bulk_create(new)
+    return started
+
+
+def start_intake_clocks(wo: WorkOrder, *, is_staff: bool) -> None:
+    """A work order was received: start its clocks (staff intake confirms receipt at once)
+    and set, on the instance only, when it is next due. The caller saves `next_due_at`."""
+    now = timezone.now()
+    calendar = current_calendar()
+    policies = list(SlaPolicy.objects.filter(clock__in=START_ON_INTAKE, is_active=True))
+    clocks = []
+    for kind in START_ON_INTAKE:
+        policy = policy_for(kind, wo, policies)
+        if policy is None:
+            continue
+        clock = SlaClock(work_order=wo, clock=kind, policy=policy)
+        try:
+            _schedule(clock, calendar, wo.received_at)
+        except CalendarError:
+            continue
+        if is_staff and kind == ClockKind.CONFIRM:
+            clock.state, clock.finished_at = ClockState.MET, now
+        clocks.append(clock)
+    SlaClock.objects.bulk_create(clocks)
+    wo.next_due_at = _next_due(clocks)
+
+
+def _next_due(clocks: list[SlaClock]) -> datetime | None:
+    moments = [c.warn_at if c.warned_at is None else c.deadline
+               for c in clocks if c.state == ClockState.RUNNING]
+    return min(moments, default=None)
+
+
+def on_transition(wo: WorkOrder, name: str, *, is_staff: bool) -> None:
+    """Apply the clock rules of one lifecycle move: one read of the work order's clocks, one
+    write of those that changed."""
+    now = timezone.now()
+    clocks = list(SlaClock.objects.filter(work_order=wo).select_related("policy"))
+    meets = set(MEETS.get(name, ())) | ({ClockKind.CONFIRM} if is_staff else set())
+    calendar = current_calendar() if name in RESUMES else None
+    changed: list[SlaClock] = []
+    for clock in clocks:
+        before = (clock.state, clock.finished_at, clock.paused_at, clock.deadline)
+        if clock.clock in meets or (name in STOPS and clock.clock != ClockKind.ARCHIVE):
+            if clock.state in OPEN:
+                met = clock.clock in meets
+                clock.state = ClockState.MET if met else ClockState.STOPPED
+                clock.finished_at = now
+            elif clock.state == ClockState.BREACHED and clock.finished_at is None:
+                # Met or ended after its deadline: it stays breached, finished all the same.
+                clock.finished_at = now
+        elif name in PAUSES and clock.state == ClockState.RUNNING:
+            clock.state, clock.paused_at = ClockState.PAUSED, now
+        elif name in RESUMES and clock.state == ClockState.PAUSED and calendar is not None:
+            assert clock.paused_at is not None
+            # The deadline moves by the clock time that passed while the customer had it.
+            shift = allowance_seconds(calendar, clock.policy, clock.paused_at, now)
+            clock.deadline = _after(calendar, clock.policy, clock.deadline, shift)
+            clock.warn_at = _after(calendar, clock.policy, clock.warn_at, shift)
+            clock.state, clock.paused_at = ClockState.RUNNING, None
+        if (clock.state, clock.finished_at, clock.paused_at, clock.deadline) != before:
+            changed.append(clock)
+    SlaClock.objects.bulk_update(
+        changed, ["state", "finished_at", "paused_at", "deadline", "warn_at"])
+    kinds = STARTS.get(name, ()) + RESTARTS.get(name, ())
+    if kinds:
+        started = {c.clock: c for c in start_clocks(wo, kinds, now)}
+        clocks = [started.get(c.clock, c) for c in clocks]
+        clocks += [c for k, c in started.items() if all(o.clock != k for o in clocks)]
+    _set_due(wo, clocks)
+
+
+def refresh_due(wo: WorkOrder) -> None:
+    """Recompute the work order's next due instant and overdue flag from its clocks."""
+    _set_due(wo, list(SlaClock.objects.filter(work_order=wo)))
+
+
+def _set_due(wo: WorkOrder, clocks: list[SlaClock]) -> None:
+    due = _next_due(clocks)
+    overdue = any(c.state == ClockState.BREACHED and c.finished_at is None for c in clocks)
+    if (due, overdue) != (wo.next_due_at, wo.is_overdue):
+        WorkOrder.objects.filter(pk=wo.pk).update(next_due_at=due, is_overdue=overdue)
+        wo.next_due_at, wo.is_overdue = due, overdue

@@ -1,0 +1,39 @@
+"""Which clock starts, is met, pauses or stops at which step of the lifecycle, as data."""
+
+from __future__ import annotations
+
+from kefu.sla.choices import ClockKind as C
+
+# Clocks started when a work order is received (each only if a policy matches it).
+START_ON_INTAKE = (
+    C.CONFIRM, C.START_HANDLING, C.INITIAL_INVESTIGATION, C.FIRST_REPLY, C.HANDLING_COMPLETE,
+    C.CLOSED_LOOP, C.REQUEST_ASSESSMENT, C.REQUEST_COMPLETE,
+)
+
+# transition → clocks it starts
+STARTS: dict[str, tuple[C, ...]] = {
+    "start_investigation": (C.DETAILED_INVESTIGATION,),
+    "close": (C.ARCHIVE,),
+}
+
+# transition → clocks it meets. Any move made by staff also confirms receipt.
+MEETS: dict[str, tuple[C, ...]] = {
+    "classify": (C.REQUEST_ASSESSMENT,),
+    "start_investigation": (C.START_HANDLING,),
+    "begin_handling": (C.START_HANDLING,),
+    "start_processing": (C.INITIAL_INVESTIGATION, C.DETAILED_INVESTIGATION),
+    "answer": (C.START_HANDLING, C.FIRST_REPLY, C.HANDLING_COMPLETE, C.REQUEST_COMPLETE),
+    "reply": (C.FIRST_REPLY, C.HANDLING_COMPLETE, C.REQUEST_COMPLETE),
+    "close": (C.CLOSED_LOOP,),
+    "archive": (C.ARCHIVE,),
+}
+
+# A reopened matter is handled again: these clocks run anew from the reopening.
+RESTARTS: dict[str, tuple[C, ...]] = {
+    "reopen": (C.HANDLING_COMPLETE, C.CLOSED_LOOP),
+}
+
+PAUSES = frozenset({"request_info"})
+RESUMES = frozenset({"resume"})
+# Ending without handling stops every clock but the archive one.
+STOPS = frozenset({"reject", "withdraw", "merge"})
