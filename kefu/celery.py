@@ -11,4 +11,5 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "dispatch-outbox": {"task": "kefu.notify.dispatch_outbox", "schedule": 5.0},
+    "sla-sweep": {"task": "kefu.sla.sweep", "schedule": 30.0},
 }

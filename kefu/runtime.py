@@ -12,6 +12,7 @@ from collections.abc import Callable
 from django.db import close_old_connections
 
 from kefu.notify.dispatcher import dispatch_once
+from kefu.sla.sweeper import sweep
 
 log = logging.getLogger("kefu.runtime")
 
@@ -33,6 +34,7 @@ def _loop(name: str, job: Callable[[], object], interval: float) -> None:
 
 JOBS: list[tuple[str, Callable[[], object], float]] = [
     ("outbox-dispatcher", lambda: dispatch_once(200), 2.0),
+    ("sla-sweeper", lambda: sweep(), 30.0),
 ]
 
 

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "kefu.customers",
     "kefu.workorders",
     "kefu.sla",
+    "kefu.escalation",
     "kefu.audit",
     "kefu.notify",
     "kefu.api",

@@ -39,6 +39,16 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "zh-hans": ("【客服】工单已撤销", "工单 {number} 已按您的要求撤销。"),
         "en": ("Work order withdrawn", "{number} was withdrawn as you asked."),
     },
+    "sla_warned": {
+        "zh-hans": ("【客服】时限预警",
+                    "工单 {number} 的「{clock}」将于 {deadline} 到期，请尽快处理。"),
+        "en": ("Deadline approaching", "{number}: '{clock}' is due at {deadline}."),
+    },
+    "sla_breached": {
+        "zh-hans": ("【客服】工单超时",
+                    "工单 {number} 的「{clock}」已于 {deadline} 超时，已升级督办。"),
+        "en": ("Deadline missed", "{number}: '{clock}' was due at {deadline}; escalated."),
+    },
     "compensation_approval_needed": {
         "zh-hans": ("【客服】补偿待审批", "工单 {number} 的补偿 ¥{amount} 待您审批。"),
         "en": ("Compensation awaits approval", "Compensation of ¥{amount} on {number} awaits you."),

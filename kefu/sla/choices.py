@@ -13,6 +13,7 @@ class ClockKind(models.TextChoices):
     ARCHIVE = "archive", _("归档")
     REQUEST_ASSESSMENT = "request_assessment", _("业务初评")
     REQUEST_COMPLETE = "request_complete", _("业务办结")
+    AUTO_CLOSE = "auto_close", _("答复后自动结案")
 
 
 class ClockUnit(models.TextChoices):

@@ -13,8 +13,14 @@ START_ON_INTAKE = (
 # transition → clocks it starts
 STARTS: dict[str, tuple[C, ...]] = {
     "start_investigation": (C.DETAILED_INVESTIGATION,),
+    # A reply the customer does not answer closes by itself when this clock runs out.
+    "reply": (C.AUTO_CLOSE,),
+    "answer": (C.AUTO_CLOSE,),
     "close": (C.ARCHIVE,),
 }
+
+# Clocks whose end is not a breach but an action of the system's own.
+SELF_ACTING = frozenset({C.AUTO_CLOSE})
 
 # transition → clocks it meets. Any move made by staff also confirms receipt.
 MEETS: dict[str, tuple[C, ...]] = {
@@ -24,7 +30,8 @@ MEETS: dict[str, tuple[C, ...]] = {
     "start_processing": (C.INITIAL_INVESTIGATION, C.DETAILED_INVESTIGATION),
     "answer": (C.START_HANDLING, C.FIRST_REPLY, C.HANDLING_COMPLETE, C.REQUEST_COMPLETE),
     "reply": (C.FIRST_REPLY, C.HANDLING_COMPLETE, C.REQUEST_COMPLETE),
-    "close": (C.CLOSED_LOOP,),
+    "close": (C.CLOSED_LOOP, C.AUTO_CLOSE),
+    "reopen": (C.AUTO_CLOSE,),
     "archive": (C.ARCHIVE,),
 }
 

@@ -112,3 +112,5 @@ class EventType(models.TextChoices):
     ESCALATED = "escalated", _("升级")
     MERGED_IN = "merged_in", _("并入工单")
     CONTACT_REVEALED = "contact_revealed", _("查看联系方式")
+    SLA_WARNED = "sla_warned", _("时限预警")
+    SLA_BREACHED = "sla_breached", _("超时升级")

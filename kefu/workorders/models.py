@@ -122,6 +122,8 @@ class WorkOrder(models.Model):
     closing_note = models.TextField(_("结案说明"), blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("重开次数"), default=0)
     is_escalated = models.BooleanField(_("已升级"), default=False)
+    # Response tier of 001 §7.2 (3 city/district, 2 province, 1 HQ); a breach raises it.
+    tier = models.PositiveSmallIntegerField(_("响应级别"), default=3)
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
     )

@@ -6,6 +6,7 @@ from django.db import migrations
 DEFAULTS = [
     ("confirm", "", "", 10, "minutes", "001 §4.2.1: 10 分钟内确认（001 §3.1.3 为 24 小时）"),
     ("archive", "", "", 3, "working_days", "001 §3.5.3: 处理完成后 3 个工作日内归档"),
+    ("auto_close", "", "", 5, "working_days", "SPEC §15: 答复后 5 个工作日无回应自动结案"),
     ("start_handling", "complaint", "", 24, "hours", "001 §3.1.4, 000 §1.5: 24 小时内受理"),
     ("initial_investigation", "complaint", "", 24, "hours",
      "001 §4.2.1: 24 小时内初步调查（001 §3.1.4 为 48 小时）"),
@@ -32,7 +33,9 @@ def seed(apps, schema_editor):
     for clock, kind, severity, amount, unit, source in DEFAULTS:
         Policy.objects.get_or_create(
             clock=clock, work_order_kind=kind, severity=severity, category=None, channel="",
-            defaults={"amount": amount, "unit": unit, "source": source})
+            defaults={"amount": amount, "unit": unit, "source": source,
+                      # closing by itself needs no warning
+                      "warn_percent": 100 if clock == "auto_close" else 80})
 
 
 def unseed(apps, schema_editor):

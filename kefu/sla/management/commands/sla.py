@@ -5,19 +5,30 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kefu.sla.calendar import SHANGHAI, CalendarError, as_shanghai
 from kefu.sla.queries import current_calendar
+from kefu.sla.sweeper import sweep
 
 
 class Command(BaseCommand):
-    help = "`sla deadline --start ISO --working-days N` (or --calendar-days/--hours/--minutes)."
+    help = ("`sla deadline --start ISO --working-days N` (or --calendar-days/--hours/--minutes); "
+            "`sla sweep` warns, marks breaches and closes what is due now.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("operation", choices=["deadline"])
-        parser.add_argument("--start", required=True, help="ISO 8601, e.g. 2025-09-30T16:00+08:00")
-        period = parser.add_mutually_exclusive_group(required=True)
+        parser.add_argument("operation", choices=["deadline", "sweep"])
+        parser.add_argument("--start", help="ISO 8601, e.g. 2025-09-30T16:00+08:00")
+        period = parser.add_mutually_exclusive_group()
         for name in ("working-days", "calendar-days", "hours", "minutes"):
             period.add_argument(f"--{name}", type=int)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["operation"] == "sweep":
+            stats = sweep()
+            self.stdout.write(f"{stats.work_orders} due, {stats.warnings} warnings, "
+                              f"{stats.breaches} breaches, {stats.closed} closed")
+            return
+        if not options["start"]:
+            raise CommandError("deadline needs --start")
+        if all(options[k] is None for k in ("working_days", "calendar_days", "hours", "minutes")):
+            raise CommandError("give one of --working-days, --calendar-days, --hours, --minutes")
         try:
             start, assumed = as_shanghai(datetime.fromisoformat(options["start"]))
         except ValueError as exc:

@@ -1,0 +1,170 @@
+"""The sweeper: warn before deadlines, mark breaches, escalate and open supervision.
+
+It reads only work orders whose `next_due_at` has come (an index on that column), so a sweep
+costs what is due, not what is open. It handles them in batches, each batch one transaction:
+the work order rows are locked with SKIP LOCKED on PostgreSQL, so several sweepers never handle
+the same work order, and every change is re-checked under the lock, so running a sweep twice
+does nothing the second time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from kefu.audit.actions import AuditRecord, record_audits
+from kefu.escalation.models import SupervisionEntry, SupervisionReason
+from kefu.notify.choices import MessageChannel
+from kefu.notify.models import OutboxMessage
+from kefu.notify.templates_text import render_message
+from kefu.orgs.actors import SYSTEM
+from kefu.sla.choices import ClockKind, ClockState
+from kefu.sla.clocks import _next_due
+from kefu.sla.models import SlaClock
+from kefu.sla.rules import SELF_ACTING
+from kefu.workorders.choices import EventType
+from kefu.workorders.models import TimelineEvent, WorkOrder
+
+SUPERVISION_DAYS = 2  # working days the superior unit gives to answer a breach (SPEC §15)
+
+
+@dataclass
+class SweepStats:
+    work_orders: int = 0
+    warnings: int = 0
+    breaches: int = 0
+    closed: int = 0
+    to_close: list[int] = field(default_factory=list)
+
+
+def sweep(now: datetime | None = None, *, batch: int = 500) -> SweepStats:
+    """Handle everything due by `now`, batch after batch, until nothing is due."""
+    now = now or timezone.now()
+    total = SweepStats()
+    while True:
+        stats = sweep_batch(now, batch=batch)
+        total.work_orders += stats.work_orders
+        total.warnings += stats.warnings
+        total.breaches += stats.breaches
+        total.closed += sum(_auto_close(wo_id) for wo_id in stats.to_close)
+        if stats.work_orders < batch:
+            return total
+
+
+def _auto_close(wo_id: int) -> bool:
+    """Close a replied work order the customer did not answer (SPEC §3), as the system."""
+    from kefu.workorders.actions import close_work_order
+    from kefu.workorders.transitions import TransitionNotAllowed
+
+    try:
+        close_work_order(actor=SYSTEM, work_order_id=wo_id, is_auto_close=True)
+    except TransitionNotAllowed:
+        # Moved on in the meantime (reopened, withdrawn): the clock has nothing left to do.
+        with transaction.atomic():
+            SlaClock.objects.filter(work_order_id=wo_id, clock=ClockKind.AUTO_CLOSE,
+                                    state=ClockState.RUNNING).update(
+                state=ClockState.STOPPED, finished_at=timezone.now())
+        return False
+    return True
+
+
+@transaction.atomic(durable=True)
+def sweep_batch(now: datetime, *, batch: int = 500) -> SweepStats:
+    """One batch: lock due work orders no other sweeper holds, and handle their clocks."""
+    due = WorkOrder.objects.filter(next_due_at__lte=now).order_by("next_due_at")
+    if connection.features.has_select_for_update_skip_locked:
+        due = due.select_for_update(skip_locked=True, of=("self",))
+    orders = list(due.select_related("unit", "owner__user")[:batch])
+    stats = SweepStats(work_orders=len(orders))
+    if not orders:
+        return stats
+    clocks_by_order: dict[int, list[SlaClock]] = {}
+    for clock in SlaClock.objects.filter(work_order__in=orders).select_related("policy"):
+        clocks_by_order.setdefault(clock.work_order_id, []).append(clock)
+    changed: list[SlaClock] = []
+    events: list[TimelineEvent] = []
+    audits: list[AuditRecord] = []
+    messages: list[OutboxMessage] = []
+    entries: list[SupervisionEntry] = []
+    for wo in orders:
+        clocks = clocks_by_order.get(wo.pk, [])
+        breached_now = []
+        for clock in clocks:
+            if clock.state != ClockState.RUNNING:
+                continue
+            if clock.clock in SELF_ACTING:
+                if clock.deadline <= now:
+                    stats.to_close.append(wo.pk)
+                continue
+            if clock.deadline <= now:
+                clock.state, clock.breached_at = ClockState.BREACHED, now
+                clock.warned_at = clock.warned_at or now
+                breached_now.append(clock)
+                changed.append(clock)
+            elif clock.warned_at is None and clock.warn_at <= now:
+                clock.warned_at = now
+                changed.append(clock)
+                stats.warnings += 1
+                events.append(_event(wo, EventType.SLA_WARNED, clock, now))
+                audits.append(AuditRecord(SYSTEM, "SLA_WARNED", "work_order", wo.pk,
+                                          {"clock": clock.clock, "deadline": clock.deadline}))
+                messages += _tell_staff(wo, "sla_warned", clock, now)
+        if breached_now:
+            stats.breaches += len(breached_now)
+            _escalate(wo, breached_now, now, events, audits, messages, entries)
+        wo.next_due_at = _next_due(
+            [c for c in clocks if c.clock not in SELF_ACTING or c.deadline > now])
+        wo.is_overdue = any(c.state == ClockState.BREACHED and c.finished_at is None
+                            for c in clocks)
+    SlaClock.objects.bulk_update(changed, ["state", "warned_at", "breached_at"])
+    WorkOrder.objects.bulk_update(orders, ["next_due_at", "is_overdue", "tier", "is_escalated",
+                                           "version"])
+    TimelineEvent.objects.bulk_create(events)
+    SupervisionEntry.objects.bulk_create(entries, ignore_conflicts=True)
+    OutboxMessage.objects.bulk_create(messages)
+    if audits:
+        record_audits(audits)
+    return stats
+
+
+def _escalate(wo: WorkOrder, breached: list[SlaClock], now: datetime,
+              events: list[TimelineEvent], audits: list[AuditRecord],
+              messages: list[OutboxMessage], entries: list[SupervisionEntry]) -> None:
+    """A breach: one tier up, the supervisor told, a supervision entry at the superior unit."""
+    names = [c.clock for c in breached]
+    wo.tier = max(1, wo.tier - 1)
+    wo.is_escalated = True
+    wo.version += 1
+    for clock in breached:
+        events.append(_event(wo, EventType.SLA_BREACHED, clock, now))
+        messages += _tell_staff(wo, "sla_breached", clock, now)
+    audits.append(AuditRecord(SYSTEM, "SLA_BREACHED", "work_order", wo.pk,
+                              {"clocks": names, "tier": wo.tier}))
+    supervising = wo.unit.parent_id or wo.unit_id
+    entries.append(SupervisionEntry(
+        work_order=wo, supervising_unit_id=supervising, reason=SupervisionReason.SLA_BREACH,
+        detail=", ".join(str(ClockKind(n).label) for n in names),
+        due_at=now + timedelta(days=SUPERVISION_DAYS), opened_at=now))
+
+
+def _event(wo: WorkOrder, kind: EventType, clock: SlaClock, now: datetime) -> TimelineEvent:
+    return TimelineEvent(
+        work_order=wo, at=now, event_type=kind, actor_role="system", actor_user_id=None,
+        actor_name="system", note=str(ClockKind(clock.clock).label),
+        data={"clock": clock.clock, "deadline": clock.deadline.isoformat()},
+        is_customer_visible=False)
+
+
+def _tell_staff(wo: WorkOrder, template: str, clock: SlaClock, now: datetime
+                ) -> list[OutboxMessage]:
+    """E-mail to the work order's owner (the supervisor's copy comes with escalation)."""
+    email = wo.owner.user.email if wo.owner and wo.owner.user else ""
+    if not email:
+        return []
+    subject, body = render_message(template, "zh-hans", {
+        "number": wo.number, "clock": str(ClockKind(clock.clock).label),
+        "deadline": f"{clock.deadline.astimezone(timezone.get_current_timezone()):%Y-%m-%d %H:%M}"})
+    return [OutboxMessage(channel=MessageChannel.EMAIL, recipient=email, template=template,
+                          subject=subject, body=body, work_order_id=wo.pk, next_attempt_at=now)]

@@ -1,0 +1,127 @@
+"""The sweeper: warnings at 80 %, breach with escalation and supervision, auto-closure, and
+exactly one of each with two sweepers at once."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from kefu.audit.models import AuditEntry
+from kefu.escalation.models import SupervisionEntry
+from kefu.sla.models import SlaClock
+from kefu.sla.sweeper import sweep
+from kefu.workorders import actions
+from kefu.workorders.models import TimelineEvent, WorkOrder
+from tests.conftest import World, intake
+
+
+def received(hours_ago: float) -> datetime:
+    return timezone.now() - timedelta(hours=hours_ago)
+
+
+def events(wo: WorkOrder, kind: str) -> int:
+    return TimelineEvent.objects.filter(work_order=wo, event_type=kind).count()
+
+
+@pytest.mark.django_db
+def test_warning_then_breach_then_nothing_more(world: World) -> None:
+    # 20 hours ago: the 24-hour clocks have passed 80 % but not their deadline.
+    wo, _ = actions.create_work_order(actor=world.agent, intake=intake(
+        world, received_at=received(20)))
+    stats = sweep()
+    assert (stats.warnings, stats.breaches) == (2, 0)  # start handling, initial investigation
+    assert events(wo, "sla_warned") == 2
+    assert sweep().work_orders == 0  # nothing due again until the deadline
+    wo.refresh_from_db()
+    start = SlaClock.objects.get(work_order=wo, clock="start_handling")
+    assert wo.next_due_at == start.deadline
+    stats = sweep(start.deadline + timedelta(seconds=1))
+    assert stats.breaches == 2
+    wo.refresh_from_db()
+    assert wo.is_overdue and wo.is_escalated and wo.tier == 2
+    entry = SupervisionEntry.objects.get(work_order=wo)
+    assert entry.supervising_unit_id == world.city.parent_id and entry.reason == "sla_breach"
+    assert events(wo, "sla_breached") == 2
+    assert AuditEntry.objects.filter(action="SLA_BREACHED", object_id=str(wo.pk)).count() == 1
+    assert sweep(start.deadline + timedelta(seconds=2)).breaches == 0  # idempotent
+    assert SupervisionEntry.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_meeting_a_breached_clock_clears_overdue(world: World) -> None:
+    wo, _ = actions.create_work_order(actor=world.agent, intake=intake(
+        world, received_at=received(30)))
+    sweep()
+    wo.refresh_from_db()
+    assert wo.is_overdue
+    actions.classify_work_order(actor=world.agent, work_order_id=wo.pk,
+                                category_id=world.category.pk, severity="normal")
+    actions.start_investigation(actor=world.handler, work_order_id=wo.pk,
+                                investigation_methods=["interview"])
+    actions.start_processing(actor=world.handler, work_order_id=wo.pk, findings="属实",
+                             evidence_summary="记录", responsible_party="company",
+                             plan=actions.PlanInput("explanation", "说明"))
+    wo.refresh_from_db()
+    assert not wo.is_overdue
+    assert SlaClock.objects.get(work_order=wo, clock="start_handling").state == "breached"
+
+
+@pytest.mark.django_db
+def test_unanswered_reply_closes_itself(world: World) -> None:
+    wo, _ = actions.create_work_order(actor=world.agent, intake=intake(world, kind="consultation"))
+    actions.answer_consultation(actor=world.agent, work_order_id=wo.pk, result="已解答",
+                                reply_channel="phone")
+    clock = SlaClock.objects.get(work_order=wo, clock="auto_close")
+    assert sweep(clock.deadline - timedelta(seconds=1)).closed == 0
+    stats = sweep(clock.deadline + timedelta(seconds=1))
+    assert stats.closed == 1 and stats.breaches == 0
+    wo.refresh_from_db()
+    assert wo.status == "closed" and wo.closing_note == "auto"
+    assert TimelineEvent.objects.filter(work_order=wo, transition="close",
+                                        actor_role="system").exists()
+
+
+@pytest.mark.django_db
+def test_auto_close_skipped_when_the_customer_answered(world: World) -> None:
+    wo, _ = actions.create_work_order(actor=world.agent, intake=intake(world, kind="consultation"))
+    actions.answer_consultation(actor=world.agent, work_order_id=wo.pk, result="已解答",
+                                reply_channel="phone")
+    deadline = SlaClock.objects.get(work_order=wo, clock="auto_close").deadline
+    actions.reopen_work_order(actor=world.customer_actor, work_order_id=wo.pk, reason="没解决")
+    assert sweep(deadline + timedelta(seconds=1)).closed == 0
+    wo.refresh_from_db()
+    assert wo.status == "processing"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweepers_warn_and_escalate_once(world: World) -> None:
+    orders = [actions.create_work_order(actor=world.agent, intake=intake(
+        world, title=f"{n}", received_at=received(20)))[0] for n in range(12)]
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writer at a time; the race needs PostgreSQL")
+    barrier = threading.Barrier(2)
+
+    def run(_: int) -> object:
+        try:
+            barrier.wait(timeout=10)
+            return sweep(batch=5)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(run, range(2)))
+    assert TimelineEvent.objects.filter(event_type="sla_warned").count() == 24
+    later = SlaClock.objects.filter(clock="start_handling").order_by("-deadline")[0].deadline
+    with ThreadPoolExecutor(2) as pool:
+        barrier = threading.Barrier(2)
+        list(pool.map(lambda _: (barrier.wait(10), sweep(later + timedelta(seconds=1),
+                                                         batch=5),
+                                 connections.close_all()), range(2)))
+    assert TimelineEvent.objects.filter(event_type="sla_breached").count() == 24
+    assert SupervisionEntry.objects.count() == len(orders)
+    assert AuditEntry.objects.filter(action="SLA_BREACHED").count() == len(orders)
