@@ -125,3 +125,32 @@ def test_two_sweepers_warn_and_escalate_once(world: World) -> None:
     assert TimelineEvent.objects.filter(event_type="sla_breached").count() == 24
     assert SupervisionEntry.objects.count() == len(orders)
     assert AuditEntry.objects.filter(action="SLA_BREACHED").count() == len(orders)
+
+
+@pytest.mark.django_db
+def test_overdue_in_api_and_console(world: World) -> None:
+    from kefu.api.tokens import issue_api_token
+    from kefu.orgs.actors import SYSTEM
+
+    late, _ = actions.create_work_order(actor=world.agent, intake=intake(
+        world, title="超时的", received_at=received(30)))
+    fresh, _ = actions.create_work_order(actor=world.agent, intake=intake(world, title="新的"))
+    sweep()
+    _, token = issue_api_token(actor=SYSTEM, user=world.users["agent"], name="t")
+    from django.test import Client
+
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    overdue = api.get("/api/work-orders?is_overdue=true").json()["items"]
+    assert [i["id"] for i in overdue] == [late.pk]
+    clocks = {c["clock"]: c for c in api.get(f"/api/work-orders/{late.pk}/clocks").json()}
+    assert clocks["start_handling"]["state"] == "breached"
+    assert clocks["start_handling"]["seconds_left"] < 0
+    assert clocks["first_reply"]["state"] == "running" and clocks["first_reply"]["seconds_left"] > 0
+    assert "001 §4.1" in clocks["first_reply"]["source"]
+    console = world.client_for("agent")
+    page = console.get("/console/?view=overdue").content.decode()
+    assert late.number in page and fresh.number not in page
+    due = console.get("/console/?view=due").content.decode()
+    assert fresh.number in due  # its 24-hour clocks are due within a day
+    detail = console.get(f"/console/work-orders/{late.pk}/").content.decode()
+    assert "clock-breached" in detail and "超时" in detail and "首次答复" in detail

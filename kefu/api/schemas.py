@@ -113,6 +113,9 @@ class WorkOrderOut(Schema):
     investigation_methods: list[str]
     satisfaction_score: int | None
     archive_number: str
+    tier: int
+    next_due_at: datetime | None
+    is_overdue: bool
     version: int
 
     @staticmethod
@@ -146,6 +149,8 @@ class WorkOrderListItem(Schema):
     customer_name: str
     customer_phone: str
     received_at: datetime
+    next_due_at: datetime | None
+    is_overdue: bool
     version: int
 
     @staticmethod
@@ -252,6 +257,20 @@ class AssignIn(Schema):
 class PlanDecisionIn(Schema):
     is_approved: bool
     note: str = ""
+
+
+class ClockOut(Schema):
+    clock: str
+    label: str
+    state: str
+    started_at: datetime
+    deadline: datetime
+    warn_at: datetime
+    is_provisional: bool
+    is_warned: bool
+    seconds_left: int = Field(description="Clock time left; working time for working-day "
+                                          "limits, negative when late")
+    source: str
 
 
 class CategoryOut(Schema):

@@ -13,6 +13,7 @@ from kefu.api.auth import actor_of
 from kefu.api.schemas import (
     AssignIn,
     AttachmentOut,
+    ClockOut,
     CustomerRevealedOut,
     PlanDecisionIn,
     RevealIn,
@@ -25,6 +26,7 @@ from kefu.api.schemas import (
 )
 from kefu.customers.actions import CustomerDetails
 from kefu.errors import InvalidInput
+from kefu.sla.queries import list_clock_views
 from kefu.workorders import actions
 from kefu.workorders.attachments import add_attachment
 from kefu.workorders.models import Attachment, TimelineEvent, WorkOrder
@@ -77,6 +79,8 @@ class ListQuery(Schema):
     phone: str | None = None
     is_open: bool | None = None
     is_unassigned: bool | None = None
+    is_overdue: bool | None = None
+    due_before: datetime | None = None
     before: int | None = None
     limit: int = 50
 
@@ -167,6 +171,12 @@ def decide_plan(request: HttpRequest, wo_id: int, plan_id: int,
     actions.decide_handling_plan(actor=actor, plan_id=plan_id, is_approved=payload.is_approved,
                                  note=payload.note)
     return get_work_order(actor, wo_id)
+
+
+@router.get("/{wo_id}/clocks", response=list[ClockOut],
+            summary="Time limits with the time left (working time for working-day limits)")
+def clocks(request: HttpRequest, wo_id: int) -> list[Any]:
+    return list_clock_views(get_work_order(actor_of(request), wo_id))
 
 
 @router.get("/{wo_id}/timeline", response=list[TimelineEventOut], summary="The timeline")

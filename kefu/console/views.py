@@ -4,6 +4,7 @@ renders."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 
@@ -11,7 +12,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kefu.console.fields import CHECKBOXES, FORM_FIELDS, INTEGERS, SPECS
@@ -20,6 +23,7 @@ from kefu.errors import InvalidInput, KefuError
 from kefu.orgs.actors import Actor, NotAnActor, actor_for_user
 from kefu.orgs.permissions import APPROVE_COMPENSATION, MARK_ESCALATED, has_capability
 from kefu.orgs.queries import list_staff_in_scope, list_units_in_scope
+from kefu.sla.queries import list_clock_views
 from kefu.workorders import actions
 from kefu.workorders.attachments import add_attachment
 from kefu.workorders.choices import (
@@ -66,11 +70,13 @@ def _message(error: KefuError) -> str:
 
 
 QUEUES = {
-    "mine": "我的待办",
-    "unit": "本单位",
-    "unassigned": "未分派",
-    "pending": "待客户补充",
-    "all": "全部",
+    "mine": _("我的待办"),
+    "unit": _("本单位"),
+    "unassigned": _("未分派"),
+    "due": _("即将到期"),
+    "overdue": _("已超时"),
+    "pending": _("待客户补充"),
+    "all": _("全部"),
 }
 
 
@@ -101,6 +107,11 @@ def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
         filters = WorkOrderFilter(**base)
     elif view == "unit":
         filters = WorkOrderFilter(**base, is_open=True)
+    elif view == "due":
+        filters = WorkOrderFilter(**base, is_open=True,
+                                  due_before=timezone.now() + timedelta(hours=24))
+    elif view == "overdue":
+        filters = WorkOrderFilter(**base, is_overdue=True)
     else:
         filters = WorkOrderFilter(**base)
     items = list_work_orders(actor, filters, before_id=_int(params.get("before")), limit=50)
@@ -133,6 +144,7 @@ def _detail_context(actor: Actor, wo_id: int, **extra: Any) -> dict[str, Any]:
         and wo.status in OPEN_STATUSES and not wo.is_escalated,
         "can_approve": has_capability(actor.role, APPROVE_COMPENSATION),
         "plans": wo.plans.order_by("id"), "replies": wo.replies.order_by("id"),
+        "clocks": list_clock_views(wo),
         "attachments": wo.attachments.order_by("id"),
         "staff": list_staff_in_scope(actor).filter(unit__path__startswith=wo.unit.path),
         "categories": list_categories(), "errors": {}, "values": {}, **extra,

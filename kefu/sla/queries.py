@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, Max
+from django.utils import timezone
 
 from kefu.sla.calendar import WorkCalendar
+from kefu.sla.choices import ClockKind, ClockUnit
 from kefu.sla.models import CalendarOverride
+from kefu.workorders.models import WorkOrder
 
 _lock = threading.Lock()
 _cached: tuple[tuple[int, datetime | None], WorkCalendar] | None = None
@@ -30,3 +34,39 @@ def current_calendar() -> WorkCalendar:
         calendar = WorkCalendar(overrides)
         _cached = (version, calendar)
         return calendar
+
+
+@dataclass(frozen=True)
+class ClockView:
+    """A clock as pages and the API show it."""
+
+    clock: str
+    label: str
+    state: str
+    started_at: datetime
+    deadline: datetime
+    warn_at: datetime
+    is_provisional: bool
+    is_warned: bool
+    seconds_left: int  # clock time (working time for working-day clocks); negative when late
+    source: str
+
+
+def list_clock_views(work_order: WorkOrder, now: datetime | None = None) -> list[ClockView]:
+    """The work order's clocks with the time left on each, deadline first."""
+    now = now or timezone.now()
+    calendar = current_calendar()
+    views = []
+    for clock in work_order.clocks.select_related("policy").order_by("deadline"):
+        end = clock.finished_at or clock.paused_at or now
+        if clock.policy.unit == ClockUnit.WORKING_DAYS:
+            left = calendar.working_seconds_between(end, clock.deadline)
+        else:
+            left = int((clock.deadline - end).total_seconds())
+        views.append(ClockView(
+            clock=clock.clock, label=str(ClockKind(clock.clock).label), state=clock.state,
+            started_at=clock.started_at, deadline=clock.deadline, warn_at=clock.warn_at,
+            is_provisional=clock.is_provisional, is_warned=clock.warned_at is not None,
+            seconds_left=left, source=clock.policy.source,
+        ))
+    return views

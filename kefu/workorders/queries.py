@@ -63,6 +63,8 @@ class WorkOrderFilter:
     phone: str | None = None
     is_open: bool | None = None
     is_unassigned: bool | None = None
+    is_overdue: bool | None = None
+    due_before: datetime | None = None
 
 
 def list_work_orders(
@@ -91,6 +93,10 @@ def list_work_orders(
     if f.is_open is not None:
         qs = qs.filter(status__in=OPEN_STATUSES) if f.is_open else qs.exclude(
             status__in=OPEN_STATUSES)
+    if f.is_overdue is not None:
+        qs = qs.filter(is_overdue=f.is_overdue)
+    if f.due_before is not None:
+        qs = qs.filter(next_due_at__lte=f.due_before)
     if f.is_unassigned is not None:
         qs = qs.filter(handler__isnull=f.is_unassigned)
     if before_id is not None:
@@ -106,7 +112,8 @@ def list_work_orders(
 
 _LIST_FIELDS = (
     "id", "number", "kind", "status", "severity", "channel", "title", "category_id", "unit_id",
-    "handler_id", "owner_id", "customer_id", "received_at", "version", "customer__name",
+    "handler_id", "owner_id", "customer_id", "received_at", "version", "next_due_at",
+    "is_overdue", "customer__name",
     "customer__phone", "handler__display_name",
 )
 

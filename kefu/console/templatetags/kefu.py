@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 
 from kefu.customers import masking
 from kefu.errors import KefuError
+from kefu.sla.choices import ClockState
 from kefu.workorders.choices import WorkOrderStatus
 from kefu.workorders.transitions import TRANSITIONS
 
@@ -56,6 +57,29 @@ def transition_label(name: str) -> str:
 @register.filter
 def error_message(error: KefuError) -> str:
     return error.message(get_language() or "zh-hans")
+
+
+@register.filter
+def time_left(seconds: int) -> str:
+    """3天4小时 / 2 d 4 h; late ones are prefixed 超时 / late."""
+    english = (get_language() or "").startswith("en")
+    late, seconds = seconds < 0, abs(seconds)
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes = rest // 60
+    if english:
+        parts = [f"{days} d" if days else "", f"{hours} h" if hours else "",
+                 f"{minutes} min" if minutes and not days else ""]
+        text = " ".join(p for p in parts if p) or "0 min"
+        return f"late {text}" if late else text
+    text = (f"{days}天" if days else "") + (f"{hours}小时" if hours else "") + (
+        f"{minutes}分钟" if minutes and not days else "") or "0分钟"
+    return f"超时{text}" if late else text
+
+
+@register.filter
+def clock_state(value: str) -> str:
+    return str(ClockState(value).label)
 
 
 @register.filter
