@@ -201,3 +201,31 @@ def test_commands(world: World, capsys: pytest.CaptureFixture[str], tmp_path: ob
     path.write_text(SCHEDULE + "2027-13-01,holiday,x,y\n", encoding="utf-8")
     with pytest.raises(CommandError, match="Line 5"):
         call_command("calendar", "import", str(path))
+
+
+@pytest.mark.django_db
+def test_loading_a_schedule_recomputes_open_clocks(world: World) -> None:
+    from kefu.sla.models import SlaClock
+    from kefu.workorders import actions
+    from tests.conftest import intake
+
+    wo, _ = actions.create_work_order(actor=world.agent, intake=intake(
+        world, received_at=at("2026-11-20T10:00")))
+    closed_loop = SlaClock.objects.get(work_order=wo, clock="closed_loop")
+    # 30 working days from Nov 20 reach into 2027, which has no official data yet.
+    assert closed_loop.is_provisional
+    assert closed_loop.deadline == at("2027-01-05T00:00")  # fallback: only Jan 1 off
+    import_schedule(actor=SYSTEM, lines=parse_schedule(
+        "day,type,name,notice\n"
+        "2027-01-01,holiday,元旦,国办发明电〔2026〕7号\n"
+        "2027-01-04,holiday,元旦调休,国办发明电〔2026〕7号\n"
+        "2027-01-09,workday,元旦补班,国办发明电〔2026〕7号\n"))
+    closed_loop.refresh_from_db()
+    assert not closed_loop.is_provisional
+    # Dec 28–31 are working days 26–29; Jan 4 is now off, so Jan 5 is the 30th.
+    assert closed_loop.deadline == at("2027-01-06T00:00")
+    wo.refresh_from_db()
+    assert wo.next_due_at is not None
+    cal = current_calendar()
+    assert not cal.is_provisional(date(2027, 3, 3)) and cal.is_workday(date(2027, 3, 3))
+    assert cal.day_kind(date(2027, 1, 9)) == DayKind.MAKEUP_WORKDAY

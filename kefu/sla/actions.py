@@ -15,8 +15,9 @@ from kefu.errors import InvalidInput, PermissionRefused
 from kefu.orgs.actors import Actor
 from kefu.orgs.choices import Role
 from kefu.sla.calendar import FIRST_DAY, LAST_DAY
+from kefu.sla.clocks import recompute_open_clocks
 from kefu.sla.errors import ScheduleFileInvalid
-from kefu.sla.models import CalendarOverride
+from kefu.sla.models import CalendarOverride, PublishedSchedule
 
 _TRUE = {"workday", "work", "班", "上班", "工作日", "true", "1"}
 _FALSE = {"holiday", "off", "休", "放假", "节假日", "false", "0"}
@@ -55,8 +56,10 @@ def set_calendar_override(
     override, _ = CalendarOverride.objects.update_or_create(
         day=day, defaults={"is_workday": is_workday, "notice": notice.strip(),
                            "name": name.strip(), "created_by_name": actor.name})
+    moved = recompute_open_clocks(day, day)
     record_audit(actor=actor, action="CALENDAR_OVERRIDDEN", object_type="calendar",
-                 object_id=day.isoformat(), data={"is_workday": is_workday, "notice": notice})
+                 object_id=day.isoformat(),
+                 data={"is_workday": is_workday, "notice": notice, "clocks_moved": moved})
     return override
 
 
@@ -123,6 +126,13 @@ def import_schedule(*, actor: Actor, lines: list[ScheduleLine]) -> int:
             day=line.day, defaults={"is_workday": line.is_workday, "name": line.name,
                                     "notice": line.notice, "created_by_name": actor.name})
     years = sorted({line.day.year for line in lines})
+    notices = {line.day.year: line.notice for line in lines}
+    for year in years:
+        PublishedSchedule.objects.update_or_create(year=year,
+                                                   defaults={"notice": notices[year]})
+    # A year's schedule replaces the fallback for the whole year: recompute what spans it.
+    moved = recompute_open_clocks(date(years[0], 1, 1), date(years[-1], 12, 31))
     record_audit(actor=actor, action="CALENDAR_IMPORTED", object_type="calendar",
-                 object_id=",".join(map(str, years)), data={"dates": len(lines)})
+                 object_id=",".join(map(str, years)),
+                 data={"dates": len(lines), "clocks_moved": moved})
     return len(lines)

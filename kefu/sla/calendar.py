@@ -65,8 +65,12 @@ class WorkCalendar:
     """The day index: the official schedule, the fallback where it has no data, and the
     administrator's overrides on top (date → is working day)."""
 
-    def __init__(self, overrides: Mapping[date, bool] | None = None) -> None:
+    def __init__(self, overrides: Mapping[date, bool] | None = None,
+                 published_years: Iterable[int] = ()) -> None:
+        """`published_years`: years whose State Council schedule was loaded as overrides; in
+        them a day not listed follows the plain week (Monday to Friday work)."""
         self.overrides = dict(overrides or {})
+        published = frozenset(published_years)
         days = (LAST_DAY - FIRST_DAY).days + 1
         self._is_work = bytearray(days)
         self._provisional = bytearray(days)
@@ -81,6 +85,8 @@ class WorkCalendar:
                 works = self.overrides[day]
             elif official_years[day.year]:
                 works = bool(chinese_calendar.is_workday(day))
+            elif day.year in published:
+                works = day.weekday() < 5
             else:
                 works = is_fallback_workday(day)
                 self._provisional[i] = 1
@@ -97,6 +103,7 @@ class WorkCalendar:
             running += self._provisional[i]
         self._provisional_before[days] = running
         self.official_years = frozenset(y for y, known in official_years.items() if known)
+        self.published_years = published
 
     # --- days ---------------------------------------------------------------------------
 
@@ -118,6 +125,8 @@ class WorkCalendar:
             named = not self.overrides[day]
         elif day.year in self.official_years:
             named = chinese_calendar.get_holiday_detail(day)[1] is not None
+        elif day.year in self.published_years:
+            named = False
         else:
             named = day in statutory_holidays(day.year)
         return _kind(day, self.is_workday(day), named)
@@ -220,5 +229,3 @@ def as_shanghai(at: datetime) -> tuple[datetime, bool]:
     return at, False
 
 
-def build_calendar(overrides: Iterable[tuple[date, bool]] = ()) -> WorkCalendar:
-    return WorkCalendar(dict(overrides))

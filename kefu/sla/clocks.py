@@ -4,11 +4,11 @@ transaction; never commits on its own."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
-from kefu.sla.calendar import CalendarError, Deadline, WorkCalendar
+from kefu.sla.calendar import SHANGHAI, CalendarError, Deadline, WorkCalendar
 from kefu.sla.choices import ClockKind, ClockState, ClockUnit
 from kefu.sla.models import SlaClock, SlaPolicy
 from kefu.sla.queries import current_calendar
@@ -94,6 +94,7 @@ def start_clocks(wo: WorkOrder, kinds: tuple[ClockKind, ...], at: datetime,
         clock.policy = policy
         clock.state = ClockState.RUNNING
         clock.paused_at = clock.warned_at = clock.finished_at = clock.breached_at = None
+        clock.paused_seconds = 0
         try:
             _schedule(clock, calendar, at)
         except CalendarError:
@@ -162,11 +163,12 @@ def on_transition(wo: WorkOrder, name: str, *, is_staff: bool) -> None:
             shift = allowance_seconds(calendar, clock.policy, clock.paused_at, now)
             clock.deadline = _after(calendar, clock.policy, clock.deadline, shift)
             clock.warn_at = _after(calendar, clock.policy, clock.warn_at, shift)
+            clock.paused_seconds += shift
             clock.state, clock.paused_at = ClockState.RUNNING, None
         if (clock.state, clock.finished_at, clock.paused_at, clock.deadline) != before:
             changed.append(clock)
     SlaClock.objects.bulk_update(
-        changed, ["state", "finished_at", "paused_at", "deadline", "warn_at"])
+        changed, ["state", "finished_at", "paused_at", "deadline", "warn_at", "paused_seconds"])
     kinds = STARTS.get(name, ()) + RESTARTS.get(name, ())
     if kinds:
         started = {c.clock: c for c in start_clocks(wo, kinds, now)}
@@ -186,3 +188,36 @@ def _set_due(wo: WorkOrder, clocks: list[SlaClock]) -> None:
     if (due, overdue) != (wo.next_due_at, wo.is_overdue):
         WorkOrder.objects.filter(pk=wo.pk).update(next_due_at=due, is_overdue=overdue)
         wo.next_due_at, wo.is_overdue = due, overdue
+
+
+def recompute_open_clocks(first_day: date, last_day: date, *, batch: int = 2000) -> int:
+    """After a calendar change on [first_day, last_day]: recompute every running or paused
+    day-counting clock whose period touches those days, pauses kept, and the due instants of
+    their work orders. Returns how many clocks changed."""
+    calendar = current_calendar()
+    span_start = datetime.combine(first_day, datetime.min.time(), SHANGHAI)
+    span_end = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), SHANGHAI)
+    touched = (SlaClock.objects.filter(state__in=OPEN, started_at__lt=span_end,
+                                       deadline__gte=span_start)
+               .exclude(policy__unit__in=[ClockUnit.HOURS, ClockUnit.MINUTES])
+               .select_related("policy").order_by("id"))
+    changed_total, last_id = 0, 0
+    while True:
+        clocks = list(touched.filter(id__gt=last_id)[:batch])
+        if not clocks:
+            return changed_total
+        last_id = clocks[-1].pk
+        changed = []
+        for clock in clocks:
+            before = (clock.deadline, clock.warn_at, clock.is_provisional)
+            started, paused = clock.started_at, clock.paused_seconds
+            _schedule(clock, calendar, started)
+            clock.deadline = _after(calendar, clock.policy, clock.deadline, paused)
+            clock.warn_at = _after(calendar, clock.policy, clock.warn_at, paused)
+            clock.paused_seconds = paused
+            if (clock.deadline, clock.warn_at, clock.is_provisional) != before:
+                changed.append(clock)
+        SlaClock.objects.bulk_update(changed, ["deadline", "warn_at", "is_provisional"])
+        for wo in WorkOrder.objects.filter(pk__in={c.work_order_id for c in changed}):
+            refresh_due(wo)
+        changed_total += len(changed)

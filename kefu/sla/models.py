@@ -26,6 +26,24 @@ class CalendarOverride(models.Model):
         return f"{self.day} {'班' if self.is_workday else '休'}"
 
 
+class PublishedSchedule(models.Model):
+    """A year whose official schedule was loaded (国务院办公厅关于某年部分节假日安排的通知):
+    its dates are overrides, and its other days follow the plain week, no longer the
+    provisional fallback."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    notice = models.CharField(_("依据文件"), max_length=200)
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("官方放假安排")
+        verbose_name_plural = _("官方放假安排")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
 class SlaPolicy(models.Model):
     """How long one clock may run for the work orders it matches. A blank criterion matches
     anything; among the active policies that match, the one with most criteria wins."""
@@ -69,6 +87,9 @@ class SlaClock(models.Model):
     warn_at = models.DateTimeField()
     is_provisional = models.BooleanField(default=False)
     paused_at = models.DateTimeField(null=True, blank=True)
+    # Clock time spent waiting for the customer, already added to the deadline; kept so a
+    # calendar change can recompute the deadline from the start without losing the pauses.
+    paused_seconds = models.BigIntegerField(default=0)
     warned_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     breached_at = models.DateTimeField(null=True, blank=True)

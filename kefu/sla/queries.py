@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from kefu.sla.calendar import WorkCalendar
 from kefu.sla.choices import ClockKind, ClockUnit
-from kefu.sla.models import CalendarOverride
+from kefu.sla.models import CalendarOverride, PublishedSchedule
 from kefu.workorders.models import WorkOrder
 
 _lock = threading.Lock()
-_cached: tuple[tuple[int, datetime | None], WorkCalendar] | None = None
+_cached: tuple[tuple[int, datetime | None, tuple[int, ...]], WorkCalendar] | None = None
 
 
 def current_calendar() -> WorkCalendar:
@@ -23,7 +23,8 @@ def current_calendar() -> WorkCalendar:
     aggregate query per call, ~0.15 s per rebuild)."""
     global _cached
     stamp = CalendarOverride.objects.aggregate(n=Count("id"), at=Max("updated_at"))
-    version = (int(stamp["n"]), stamp["at"])
+    years = tuple(PublishedSchedule.objects.values_list("year", flat=True))
+    version = (int(stamp["n"]), stamp["at"], years)
     cached = _cached
     if cached is not None and cached[0] == version:
         return cached[1]
@@ -31,7 +32,7 @@ def current_calendar() -> WorkCalendar:
         if _cached is not None and _cached[0] == version:
             return _cached[1]
         overrides = dict(CalendarOverride.objects.values_list("day", "is_workday"))
-        calendar = WorkCalendar(overrides)
+        calendar = WorkCalendar(overrides, published_years=years)
         _cached = (version, calendar)
         return calendar
 
