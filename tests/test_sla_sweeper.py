@@ -154,3 +154,16 @@ def test_overdue_in_api_and_console(world: World) -> None:
     assert fresh.number in due  # its 24-hour clocks are due within a day
     detail = console.get(f"/console/work-orders/{late.pk}/").content.decode()
     assert "clock-breached" in detail and "超时" in detail and "首次答复" in detail
+
+
+@pytest.mark.django_db
+def test_large_batches_keep_the_audit_chain_intact(world: World) -> None:
+    from kefu.audit.queries import verify_audit_chain
+
+    for n in range(60):
+        actions.create_work_order(actor=world.agent, intake=intake(
+            world, title=f"批量{n}", received_at=received(30)))
+    stats = sweep()
+    assert stats.breaches == 120 and stats.work_orders == 60
+    assert AuditEntry.objects.filter(action="SLA_BREACHED").count() == 60
+    assert verify_audit_chain().ok

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from kefu.audit.chain import link_hash
 from kefu.audit.models import AuditChainHead, AuditEntry
+from kefu.db import bulk_insert
 from kefu.orgs.actors import Actor
 
 
@@ -66,7 +67,10 @@ def record_audits(records: list[AuditRecord]) -> list[AuditEntry]:
         )
         entries.append(entry)
         prev_hash = entry.hash
-    AuditEntry.objects.bulk_create(entries)
+    if len(entries) > 50:
+        bulk_insert(entries)
+    else:
+        AuditEntry.objects.bulk_create(entries)
     head.seq, head.hash = seq, prev_hash
     head.save(update_fields=["seq", "hash"])
     return entries

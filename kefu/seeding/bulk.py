@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 import random
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
@@ -24,6 +23,7 @@ from kefu.audit.actions import record_audit
 from kefu.customers.actions import CustomerDetails, clean_customer_details
 from kefu.customers.crypto import digest, encrypt
 from kefu.customers.models import Customer
+from kefu.db import copy_rows
 from kefu.orgs.actors import SYSTEM
 from kefu.orgs.choices import Role
 from kefu.orgs.models import OrgUnit, Staff
@@ -40,6 +40,9 @@ _SHANGHAI = ZoneInfo("Asia/Shanghai")
 _ENDS = [("received", 4), ("classified", 4), ("investigating", 6), ("processing", 8),
          ("pending_customer", 3), ("replied", 6), ("closed", 25), ("archived", 36),
          ("rejected", 3), ("withdrawn", 3), ("reopened", 2)]
+# Only states still being worked on: for loads that model a full backlog.
+_OPEN_ENDS = [("received", 4), ("classified", 4), ("investigating", 6), ("processing", 8),
+              ("pending_customer", 3), ("replied", 6)]
 _COMPLAINT_PATH = ["classify", "start_investigation", "start_processing", "reply", "close",
                    "archive"]
 _DIRECT_PATH = ["classify", "begin_handling", "reply", "close", "archive"]
@@ -63,24 +66,6 @@ class BulkStats:
     customers: int = 0
     seconds: float = 0.0
     batches: list[float] = field(default_factory=list)
-
-
-def _insert(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """Write rows fast: COPY on PostgreSQL, executemany on SQLite."""
-    rows = list(rows)
-    if not rows:
-        return 0
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            raw = cursor.cursor
-            with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
-                               rows)
-    return len(rows)
 
 
 def _reserve_numbers(kind: str, year: int, count: int) -> int:
@@ -136,7 +121,7 @@ def _ensure_customers(target: int, rng: random.Random) -> list[tuple[int, int, s
 
 
 def load_bulk(work_orders: int, *, data_dir: Path, batch_size: int = 10_000, seed: int = 7,
-              progress: Callable[[str], None] = print) -> BulkStats:
+              progress: Callable[[str], None] = print, open_only: bool = False) -> BulkStats:
     """Add `work_orders` realistic work orders with timelines; returns what was written."""
     started = time.monotonic()
     rng = random.Random(seed)
@@ -153,7 +138,8 @@ def load_bulk(work_orders: int, *, data_dir: Path, batch_size: int = 10_000, see
         count = min(batch_size, work_orders - done)
         tick = time.monotonic()
         with transaction.atomic():
-            stats.events += _load_batch(count, rng, now, desks, categories, customers)
+            stats.events += _load_batch(count, rng, now, desks, categories, customers,
+                                        _OPEN_ENDS if open_only else _ENDS)
             record_audit(actor=SYSTEM, action="BULK_LOADED", object_type="work_order",
                          object_id="bulk", data={"count": count})
         done += count
@@ -200,7 +186,8 @@ _REPLY_COLUMNS = ("work_order_id", "result", "process_summary", "measures", "sug
 
 
 def _load_batch(count: int, rng: random.Random, now: datetime, desks: dict[int, Desk],
-                categories: dict[str, int], customers: list[tuple[int, int, str, str]]) -> int:
+                categories: dict[str, int], customers: list[tuple[int, int, str, str]],
+                ends: list[tuple[str, int]]) -> int:
     plans: list[tuple[WorkOrder, list[tuple[str, str, str, Staff, datetime]]]] = []
     by_kind_year: dict[tuple[str, int], list[WorkOrder]] = {}
     kind: str
@@ -221,7 +208,7 @@ def _load_batch(count: int, rng: random.Random, now: datetime, desks: dict[int, 
             category = categories["P03"]
         received = now - timedelta(days=rng.uniform(0.01, 700))
         channel = rng.choices(channels, weights)[0]
-        steps, final = _path(kind, rng.choices([e for e, _ in _ENDS], [w for _, w in _ENDS])[0])
+        steps, final = _path(kind, rng.choices([e for e, _ in ends], [w for _, w in ends])[0])
         wo = WorkOrder(
             kind=kind, status=final, channel=channel,
             call_id=f"CALL{received:%Y%m%d%H%M%S}{rng.randrange(10**4):04d}"
@@ -269,8 +256,8 @@ def _load_batch(count: int, rng: random.Random, now: datetime, desks: dict[int, 
                 replies.append((wo_id, "问题已处理完毕", "核实后按方案处理", "完成整改",
                                 "如有问题请随时联系", "配置不当", False, "sms", at,
                                 actor.display_name))
-    _insert("workorders_timelineevent", _EVENT_COLUMNS, events)
-    _insert("workorders_reply", _REPLY_COLUMNS, replies)
+    copy_rows("workorders_timelineevent", _EVENT_COLUMNS, events)
+    copy_rows("workorders_reply", _REPLY_COLUMNS, replies)
     return len(events)
 
 
@@ -322,21 +309,13 @@ def _bulk_create_raw(items: list[WorkOrder]) -> list[int]:
             cursor.execute("SELECT nextval('workorders_workorder_id_seq') "
                            "FROM generate_series(1, %s)", [len(rows)])
             ids = [int(r[0]) for r in cursor.fetchall()]
-        _insert("workorders_workorder", ["id", *columns],
-                [[i, *[_copy_value(v) for v in row]] for i, row in zip(ids, rows, strict=True)])
+        copy_rows("workorders_workorder", ["id", *columns],
+                [[i, *row] for i, row in zip(ids, rows, strict=True)])
         return ids
     with connection.cursor() as cursor:
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM workorders_workorder")
         start = int(cursor.fetchone()[0]) + 1
     ids = list(range(start, start + len(rows)))
-    _insert("workorders_workorder", ["id", *columns],
+    copy_rows("workorders_workorder", ["id", *columns],
             [[i, *row] for i, row in zip(ids, rows, strict=True)])
     return ids
-
-
-def _copy_value(value: Any) -> Any:
-    """COPY wants JSON as text; psycopg's Json adapter is for parameters."""
-    adapted = getattr(value, "obj", None)
-    if adapted is not None and type(value).__name__ == "Jsonb":
-        return json.dumps(adapted, ensure_ascii=False)
-    return value
