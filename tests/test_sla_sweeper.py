@@ -167,3 +167,20 @@ def test_large_batches_keep_the_audit_chain_intact(world: World) -> None:
     assert stats.breaches == 120 and stats.work_orders == 60
     assert AuditEntry.objects.filter(action="SLA_BREACHED").count() == 60
     assert verify_audit_chain().ok
+
+
+@pytest.mark.django_db
+def test_owner_and_supervisor_are_warned(world: World) -> None:
+    from kefu.notify.models import OutboxMessage
+
+    world.users["agent"].email = "agent@example.com"
+    world.users["agent"].save(update_fields=["email"])
+    world.users["supervisor"].email = "lead@example.com"
+    world.users["supervisor"].save(update_fields=["email"])
+    wo, _ = actions.create_work_order(actor=world.agent, intake=intake(
+        world, received_at=received(20)))
+    sweep()
+    warned = OutboxMessage.objects.filter(work_order_id=wo.pk, template="sla_warned")
+    assert sorted(set(m.recipient for m in warned)) == ["agent@example.com", "lead@example.com"]
+    assert warned.count() == 4  # two clocks, two people
+    assert all(wo.number in m.body for m in warned)

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from kefu.orgs.actors import Actor, NotAnActor, actor_for_user
 from kefu.orgs.choices import Role
 from kefu.sla.actions import set_calendar_override
-from kefu.sla.models import CalendarOverride
+from kefu.sla.models import CalendarOverride, PublishedSchedule, SlaPolicy
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -32,3 +32,21 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
                                       is_workday=obj.is_workday, notice=obj.notice,
                                       name=obj.name)
         obj.pk = saved.pk
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    """Time limits per kind × category × severity × channel; the most specific match wins.
+    A change applies to clocks started after it."""
+
+    list_display = ("clock", "work_order_kind", "category", "severity", "channel", "amount",
+                    "unit", "warn_percent", "is_active", "source")
+    list_filter = ("clock", "unit", "is_active")
+
+
+@admin.register(PublishedSchedule)
+class PublishedScheduleAdmin(admin.ModelAdmin):
+    list_display = ("year", "notice", "loaded_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # loaded with `kefu calendar import`, which recomputes open clocks

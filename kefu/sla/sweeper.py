@@ -21,6 +21,7 @@ from kefu.notify.choices import MessageChannel
 from kefu.notify.models import OutboxMessage
 from kefu.notify.templates_text import render_message
 from kefu.orgs.actors import SYSTEM
+from kefu.orgs.choices import Role
 from kefu.orgs.models import OrgUnit, Staff
 from kefu.sla.choices import ClockKind, ClockState
 from kefu.sla.clocks import _next_due
@@ -89,6 +90,11 @@ def sweep_batch(now: datetime, *, batch: int = 1000) -> SweepStats:
     parents = dict(OrgUnit.objects.values_list("id", "parent_id"))
     emails = dict(Staff.objects.filter(pk__in={wo.owner_id for wo in orders})
                   .exclude(user__email="").values_list("id", "user__email"))
+    supervisors: dict[int, list[str]] = {}
+    for unit_id, email in (Staff.objects.filter(unit__in={wo.unit_id for wo in orders},
+                                                role=Role.SUPERVISOR)
+                           .exclude(user__email="").values_list("unit_id", "user__email")):
+        supervisors.setdefault(unit_id, []).append(email)
     changed: list[SlaClock] = []
     events: list[TimelineEvent] = []
     audits: list[AuditRecord] = []
@@ -116,11 +122,11 @@ def sweep_batch(now: datetime, *, batch: int = 1000) -> SweepStats:
                 events.append(_event(wo, EventType.SLA_WARNED, clock, now))
                 audits.append(AuditRecord(SYSTEM, "SLA_WARNED", "work_order", wo.pk,
                                           {"clock": clock.clock, "deadline": clock.deadline}))
-                messages += _tell_staff(wo, emails, "sla_warned", clock, now)
+                messages += _tell_staff(wo, emails, supervisors, "sla_warned", clock, now)
         if breached_now:
             stats.breaches += len(breached_now)
             _escalate(wo, breached_now, now, parents.get(wo.unit_id) or wo.unit_id,
-                      emails, (events, audits, messages, entries))
+                      (emails, supervisors), (events, audits, messages, entries))
         wo.next_due_at = _next_due(
             [c for c in clocks if c.clock not in SELF_ACTING or c.deadline > now])
         wo.is_overdue = any(c.state == ClockState.BREACHED and c.finished_at is None
@@ -141,7 +147,7 @@ def sweep_batch(now: datetime, *, batch: int = 1000) -> SweepStats:
 
 def _escalate(
     wo: WorkOrder, breached: list[SlaClock], now: datetime, supervising: int,
-    emails: dict[int, str],
+    people: tuple[dict[int, str], dict[int, list[str]]],
     out: tuple[list[TimelineEvent], list[AuditRecord], list[OutboxMessage],
                list[SupervisionEntry]],
 ) -> None:
@@ -153,7 +159,7 @@ def _escalate(
     wo.version += 1
     for clock in breached:
         events.append(_event(wo, EventType.SLA_BREACHED, clock, now))
-        messages += _tell_staff(wo, emails, "sla_breached", clock, now)
+        messages += _tell_staff(wo, *people, "sla_breached", clock, now)
     audits.append(AuditRecord(SYSTEM, "SLA_BREACHED", "work_order", wo.pk,
                               {"clocks": names, "tier": wo.tier}))
     entries.append(SupervisionEntry(
@@ -170,14 +176,14 @@ def _event(wo: WorkOrder, kind: EventType, clock: SlaClock, now: datetime) -> Ti
         is_customer_visible=False)
 
 
-def _tell_staff(wo: WorkOrder, emails: dict[int, str], template: str, clock: SlaClock,
-                now: datetime) -> list[OutboxMessage]:
-    """E-mail to the work order's owner (the supervisor's copy comes with escalation)."""
-    email = emails.get(wo.owner_id or 0, "")
-    if not email:
-        return []
+def _tell_staff(wo: WorkOrder, owners: dict[int, str], supervisors: dict[int, list[str]],
+                template: str, clock: SlaClock, now: datetime) -> list[OutboxMessage]:
+    """E-mail to the work order's owner and the supervisors of its unit."""
+    recipients = dict.fromkeys([owners.get(wo.owner_id or 0, ""),
+                                *supervisors.get(wo.unit_id, [])])
     subject, body = render_message(template, "zh-hans", {
         "number": wo.number, "clock": str(ClockKind(clock.clock).label),
         "deadline": f"{clock.deadline.astimezone(timezone.get_current_timezone()):%Y-%m-%d %H:%M}"})
     return [OutboxMessage(channel=MessageChannel.EMAIL, recipient=email, template=template,
-                          subject=subject, body=body, work_order_id=wo.pk, next_attempt_at=now)]
+                          subject=subject, body=body, work_order_id=wo.pk, next_attempt_at=now)
+            for email in recipients if email]
