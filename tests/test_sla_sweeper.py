@@ -184,3 +184,39 @@ def test_owner_and_supervisor_are_warned(world: World) -> None:
     assert sorted(set(m.recipient for m in warned)) == ["agent@example.com", "lead@example.com"]
     assert warned.count() == 4  # two clocks, two people
     assert all(wo.number in m.body for m in warned)
+
+
+@pytest.mark.django_db
+def test_compliance_report(world: World) -> None:
+    from django.test import Client
+
+    from kefu.api.tokens import issue_api_token
+    from kefu.orgs.actors import SYSTEM
+
+    late, _ = actions.create_work_order(actor=world.agent, intake=intake(
+        world, received_at=received(30)))
+    sweep()
+    actions.classify_work_order(actor=world.agent, work_order_id=late.pk,
+                                category_id=world.category.pk, severity="normal")
+    actions.start_investigation(actor=world.handler, work_order_id=late.pk,
+                                investigation_methods=["interview"])
+    on_time, _ = actions.create_work_order(actor=world.agent, intake=intake(world))
+    actions.classify_work_order(actor=world.agent, work_order_id=on_time.pk,
+                                category_id=world.category.pk, severity="normal")
+    actions.start_investigation(actor=world.handler, work_order_id=on_time.pk,
+                                investigation_methods=["interview"])
+    _, token = issue_api_token(actor=SYSTEM, user=world.users["supervisor"], name="t")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    rows = {r["key"]: r for r in api.get("/api/sla/compliance?group=clock").json()}
+    assert rows["start_handling"]["met"] == 1 and rows["start_handling"]["breached"] == 1
+    assert rows["start_handling"]["rate"] == 0.5
+    assert rows["initial_investigation"]["running_late"] == 1
+    assert rows["confirm"]["rate"] == 1.0
+    by_unit = api.get("/api/sla/compliance?group=unit").json()
+    assert [r["label"] for r in by_unit] == ["广州市分公司"]
+    assert api.get("/api/sla/compliance?group=weather").status_code == 422
+    sibling = Client(HTTP_AUTHORIZATION="Bearer " + issue_api_token(
+        actor=SYSTEM, user=world.users["sibling_handler"], name="s")[1])
+    assert sibling.get("/api/sla/compliance?group=clock").json() == []
+    page = world.client_for("supervisor").get("/console/sla/").content.decode()
+    assert "开始处理" in page and "50%" in page and "广州市分公司" in page

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Query, Router, Schema
 
 from kefu.api.auth import actor_of
 from kefu.api.schemas import CategoryOut, UnitOut
 from kefu.orgs.models import OrgUnit
 from kefu.orgs.queries import list_units_in_scope
+from kefu.sla.queries import ComplianceRow, sla_compliance
 from kefu.workorders.models import Category
 from kefu.workorders.queries import list_categories
 
@@ -23,3 +26,25 @@ def categories(request: HttpRequest) -> list[Category]:
 @router.get("/org-units", response=list[UnitOut], summary="Org units in my scope")
 def org_units(request: HttpRequest) -> list[OrgUnit]:
     return list(list_units_in_scope(actor_of(request)))
+
+
+class ComplianceQuery(Schema):
+    group: str = "clock"
+    received_from: datetime | None = None
+    received_to: datetime | None = None
+
+
+class ComplianceOut(Schema):
+    key: str
+    label: str
+    met: int
+    breached: int
+    running_late: int
+    rate: float | None
+
+
+@router.get("/sla/compliance", response=list[ComplianceOut],
+            summary="SLA compliance per clock kind, unit or category, in my scope")
+def compliance(request: HttpRequest, q: Query[ComplianceQuery]) -> list[ComplianceRow]:
+    return sla_compliance(actor_of(request), group=q.group, since=q.received_from,
+                          until=q.received_to)

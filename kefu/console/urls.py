@@ -11,6 +11,7 @@ urlpatterns = [
          name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("new/", views.intake, name="intake"),
+    path("sla/", views.sla_report, name="sla"),
     path("work-orders/<int:wo_id>/", views.detail, name="detail"),
     path("work-orders/<int:wo_id>/transitions/<str:name>/", views.transition,
          name="transition"),

@@ -4,7 +4,7 @@ renders."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from functools import wraps
 from typing import Any
 
@@ -23,7 +23,8 @@ from kefu.errors import InvalidInput, KefuError
 from kefu.orgs.actors import Actor, NotAnActor, actor_for_user
 from kefu.orgs.permissions import APPROVE_COMPENSATION, MARK_ESCALATED, has_capability
 from kefu.orgs.queries import list_staff_in_scope, list_units_in_scope
-from kefu.sla.queries import list_clock_views
+from kefu.sla.calendar import SHANGHAI
+from kefu.sla.queries import list_clock_views, sla_compliance
 from kefu.workorders import actions
 from kefu.workorders.attachments import add_attachment
 from kefu.workorders.choices import (
@@ -319,3 +320,24 @@ def _detail_with_error(request: HttpRequest, actor: Actor, wo_id: int, form: str
         return render(request, "console/error.html", {"message": _message(outer)},
                       status=outer.http_status)
     return render(request, "console/detail.html", context, status=error.http_status)
+
+
+@staff_view
+def sla_report(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Clocks met on time against breached, per clock kind, unit and category."""
+    since, until = _date(request.GET.get("from")), _date(request.GET.get("to"))
+    tables = [
+        (_("按时限"), sla_compliance(actor, group="clock", since=since, until=until)),
+        (_("按单位"), sla_compliance(actor, group="unit", since=since, until=until)),
+        (_("按分类"), sla_compliance(actor, group="category", since=since, until=until)),
+    ]
+    return render(request, "console/sla.html", {
+        "actor": actor, "tables": tables, "since": request.GET.get("from", ""),
+        "until": request.GET.get("to", "")})
+
+
+def _date(value: str | None) -> datetime | None:
+    try:
+        return datetime.combine(date.fromisoformat(value or ""), time.min, SHANGHAI)
+    except ValueError:
+        return None

@@ -6,12 +6,14 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from kefu.errors import InvalidInput
+from kefu.orgs.actors import Actor
 from kefu.sla.calendar import WorkCalendar
-from kefu.sla.choices import ClockKind, ClockUnit
-from kefu.sla.models import CalendarOverride, PublishedSchedule
+from kefu.sla.choices import ClockKind, ClockState, ClockUnit
+from kefu.sla.models import CalendarOverride, PublishedSchedule, SlaClock
 from kefu.workorders.models import WorkOrder
 
 _lock = threading.Lock()
@@ -71,3 +73,60 @@ def list_clock_views(work_order: WorkOrder, now: datetime | None = None) -> list
             seconds_left=left, source=clock.policy.source,
         ))
     return views
+
+
+@dataclass(frozen=True)
+class ComplianceRow:
+    key: str
+    label: str
+    met: int
+    breached: int
+    running_late: int
+
+    @property
+    def rate(self) -> float | None:
+        done = self.met + self.breached
+        return self.met / done if done else None
+
+
+def sla_compliance(actor: Actor, *, group: str, since: datetime | None = None,
+                   until: datetime | None = None) -> list[ComplianceRow]:
+    """Clocks met on time against clocks breached, per clock kind, unit or category, over the
+    work orders in the actor's scope received in [since, until)."""
+    from kefu.workorders.queries import scoped_work_orders
+
+    field = {"clock": "clock", "unit": "work_order__unit", "category":
+             "work_order__category"}.get(group)
+    if field is None:
+        raise InvalidInput("分组须为 clock、unit 或 category",
+                           "group must be clock, unit or category",
+                           fields={"group": ["clock | unit | category"]})
+    orders = scoped_work_orders(actor)
+    if since:
+        orders = orders.filter(received_at__gte=since)
+    if until:
+        orders = orders.filter(received_at__lt=until)
+    rows = (SlaClock.objects.filter(work_order__in=orders.values("id"))
+            .values(field)
+            .annotate(met=Count("id", filter=Q(state=ClockState.MET)),
+                      breached=Count("id", filter=Q(state=ClockState.BREACHED,
+                                                    finished_at__isnull=False)),
+                      late=Count("id", filter=Q(state=ClockState.BREACHED,
+                                                finished_at__isnull=True)))
+            .order_by(field))
+    labels = _labels(group)
+    return [ComplianceRow(key=str(r[field]), label=labels.get(r[field], str(r[field] or "—")),
+                          met=r["met"], breached=r["breached"], running_late=r["late"])
+            for r in rows]
+
+
+def _labels(group: str) -> dict[object, str]:
+    if group == "clock":
+        return {k.value: str(k.label) for k in ClockKind}
+    if group == "unit":
+        from kefu.orgs.models import OrgUnit
+
+        return dict(OrgUnit.objects.values_list("id", "name"))
+    from kefu.workorders.models import Category
+
+    return dict(Category.objects.values_list("id", "name"))
