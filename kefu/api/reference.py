@@ -8,9 +8,11 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from kefu.api.auth import actor_of
-from kefu.api.schemas import CategoryOut, UnitOut
+from kefu.api.schemas import CategoryOut, ExtensionOut, PlanDecisionIn, UnitOut
 from kefu.orgs.models import OrgUnit
 from kefu.orgs.queries import list_units_in_scope
+from kefu.sla.extensions import decide_deadline_extension
+from kefu.sla.models import DeadlineExtension
 from kefu.sla.queries import ComplianceRow, sla_compliance
 from kefu.workorders.models import Category
 from kefu.workorders.queries import list_categories
@@ -48,3 +50,11 @@ class ComplianceOut(Schema):
 def compliance(request: HttpRequest, q: Query[ComplianceQuery]) -> list[ComplianceRow]:
     return sla_compliance(actor_of(request), group=q.group, since=q.received_from,
                           until=q.received_to)
+
+
+@router.post("/sla/extensions/{extension_id}/decision", response=ExtensionOut,
+             summary="Approve or reject a deadline extension (management)")
+def decide_extension(request: HttpRequest, extension_id: int,
+                     payload: PlanDecisionIn) -> DeadlineExtension:
+    return decide_deadline_extension(actor=actor_of(request), extension_id=extension_id,
+                                     is_approved=payload.is_approved, note=payload.note)

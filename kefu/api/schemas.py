@@ -273,6 +273,21 @@ class ClockOut(Schema):
     source: str
 
 
+class ExtensionIn(Schema):
+    working_days: int
+    reason: str = Field(max_length=2000)
+
+
+class ExtensionOut(Schema):
+    id: int
+    working_days: int
+    reason: str
+    status: str
+    requested_by_name: str
+    decided_by_name: str
+    decision_note: str
+
+
 class CategoryOut(Schema):
     id: int
     code: str

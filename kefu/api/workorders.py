@@ -15,6 +15,8 @@ from kefu.api.schemas import (
     AttachmentOut,
     ClockOut,
     CustomerRevealedOut,
+    ExtensionIn,
+    ExtensionOut,
     PlanDecisionIn,
     RevealIn,
     TimelineEventOut,
@@ -26,6 +28,7 @@ from kefu.api.schemas import (
 )
 from kefu.customers.actions import CustomerDetails
 from kefu.errors import InvalidInput
+from kefu.sla.extensions import request_deadline_extension
 from kefu.sla.queries import list_clock_views
 from kefu.workorders import actions
 from kefu.workorders.attachments import add_attachment
@@ -177,6 +180,16 @@ def decide_plan(request: HttpRequest, wo_id: int, plan_id: int,
             summary="Time limits with the time left (working time for working-day limits)")
 def clocks(request: HttpRequest, wo_id: int) -> list[Any]:
     return list_clock_views(get_work_order(actor_of(request), wo_id))
+
+
+@router.post("/{wo_id}/clocks/{clock}/extensions", response={201: ExtensionOut},
+             summary="Ask management to extend a major complaint's time limit")
+def request_extension(request: HttpRequest, wo_id: int, clock: str,
+                      payload: ExtensionIn) -> Status[Any]:
+    extension = request_deadline_extension(
+        actor=actor_of(request), work_order_id=wo_id, clock=clock,
+        working_days=payload.working_days, reason=payload.reason)
+    return Status(201, extension)
 
 
 @router.get("/{wo_id}/timeline", response=list[TimelineEventOut], summary="The timeline")

@@ -22,4 +22,8 @@ urlpatterns = [
     path("work-orders/<int:wo_id>/escalate/", views.escalate, name="escalate"),
     path("work-orders/<int:wo_id>/attachments/", views.upload, name="upload"),
     path("work-orders/<int:wo_id>/reveal/", views.reveal, name="reveal"),
+    path("work-orders/<int:wo_id>/extensions/", views.request_extension,
+         name="request_extension"),
+    path("work-orders/<int:wo_id>/extensions/<int:extension_id>/decision/",
+         views.decide_extension, name="decide_extension"),
 ]

@@ -24,6 +24,8 @@ from kefu.orgs.actors import Actor, NotAnActor, actor_for_user
 from kefu.orgs.permissions import APPROVE_COMPENSATION, MARK_ESCALATED, has_capability
 from kefu.orgs.queries import list_staff_in_scope, list_units_in_scope
 from kefu.sla.calendar import SHANGHAI
+from kefu.sla.extensions import decide_deadline_extension, request_deadline_extension
+from kefu.sla.models import DeadlineExtension
 from kefu.sla.queries import list_clock_views, sla_compliance
 from kefu.workorders import actions
 from kefu.workorders.attachments import add_attachment
@@ -146,6 +148,11 @@ def _detail_context(actor: Actor, wo_id: int, **extra: Any) -> dict[str, Any]:
         "can_approve": has_capability(actor.role, APPROVE_COMPENSATION),
         "plans": wo.plans.order_by("id"), "replies": wo.replies.order_by("id"),
         "clocks": list_clock_views(wo),
+        "extensions": DeadlineExtension.objects.filter(clock__work_order=wo).select_related(
+            "clock").order_by("id"),
+        "can_request_extension": wo.severity != "normal" and str(actor.role) in (
+            "handler", "supervisor", "manager"),
+        "can_decide_extension": str(actor.role) == "manager",
         "attachments": wo.attachments.order_by("id"),
         "staff": list_staff_in_scope(actor).filter(unit__path__startswith=wo.unit.path),
         "categories": list_categories(), "errors": {}, "values": {}, **extra,
@@ -341,3 +348,30 @@ def _date(value: str | None) -> datetime | None:
         return datetime.combine(date.fromisoformat(value or ""), time.min, SHANGHAI)
     except ValueError:
         return None
+
+
+@require_POST
+@staff_view
+def request_extension(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
+    try:
+        request_deadline_extension(
+            actor=actor, work_order_id=wo_id, clock=request.POST.get("clock", ""),
+            working_days=_int(request.POST.get("working_days")) or 0,
+            reason=request.POST.get("reason", ""))
+    except KefuError as error:
+        return _detail_with_error(request, actor, wo_id, "clocks", error)
+    return HttpResponseRedirect(reverse("console:detail", args=[wo_id]))
+
+
+@require_POST
+@staff_view
+def decide_extension(request: HttpRequest, actor: Actor, wo_id: int,
+                     extension_id: int) -> HttpResponse:
+    try:
+        get_work_order(actor, wo_id)
+        decide_deadline_extension(actor=actor, extension_id=extension_id,
+                                  is_approved=request.POST.get("decision") == "approve",
+                                  note=request.POST.get("note", ""))
+    except KefuError as error:
+        return _detail_with_error(request, actor, wo_id, "clocks", error)
+    return HttpResponseRedirect(reverse("console:detail", args=[wo_id]))

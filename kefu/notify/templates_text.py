@@ -49,6 +49,11 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
                     "工单 {number} 的「{clock}」已于 {deadline} 超时，已升级督办。"),
         "en": ("Deadline missed", "{number}: '{clock}' was due at {deadline}; escalated."),
     },
+    "deadline_extended": {
+        "zh-hans": ("【客服】处理时限延长",
+                    "工单 {number} 因{reason}，处理时限延长至 {deadline}，感谢您的理解。"),
+        "en": ("Deadline extended", "{number}: the deadline moves to {deadline} because {reason}."),
+    },
     "compensation_approval_needed": {
         "zh-hans": ("【客服】补偿待审批", "工单 {number} 的补偿 ¥{amount} 待您审批。"),
         "en": ("Compensation awaits approval", "Compensation of ¥{amount} on {number} awaits you."),

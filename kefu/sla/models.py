@@ -103,3 +103,39 @@ class SlaClock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clock} {self.state} → {self.deadline:%Y-%m-%d %H:%M}"
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("已驳回")
+
+
+class DeadlineExtension(models.Model):
+    """An extension of one clock of a major complaint (001 §4.1): approved by management,
+    once per clock, and explained to the customer."""
+
+    clock = models.ForeignKey(SlaClock, on_delete=models.CASCADE, related_name="extensions")
+    working_days = models.PositiveSmallIntegerField(_("延长工作日"))
+    reason = models.TextField(_("延期原因"))
+    status = models.CharField(max_length=8, choices=ExtensionStatus.choices,
+                              default=ExtensionStatus.PENDING)
+    requested_by_name = models.CharField(max_length=100)
+    requested_by_user_id = models.BigIntegerField(null=True)
+    requested_at = models.DateTimeField()
+    decided_by_name = models.CharField(max_length=100, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("时限延期")
+        verbose_name_plural = _("时限延期")
+        constraints = [
+            # once per clock: a second request while one is pending or granted is refused
+            models.UniqueConstraint(fields=["clock"],
+                                    condition=~models.Q(status="rejected"),
+                                    name="one_extension_per_clock"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clock_id} +{self.working_days}"

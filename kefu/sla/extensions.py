@@ -1,0 +1,135 @@
+"""Extending a major complaint's deadline: requested with a reason, approved by management,
+once per clock, and the customer told why (001 §4.1)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from kefu.audit.actions import record_audit
+from kefu.errors import Conflict, InvalidInput, NotFound, PermissionRefused
+from kefu.notify.actions import enqueue_message
+from kefu.notify.choices import MessageChannel
+from kefu.orgs.actors import Actor
+from kefu.orgs.choices import Role
+from kefu.sla.calendar import SHANGHAI
+from kefu.sla.choices import ClockKind, ClockState
+from kefu.sla.clocks import _after, refresh_due
+from kefu.sla.models import DeadlineExtension, ExtensionStatus, SlaClock
+from kefu.sla.queries import current_calendar
+from kefu.workorders.choices import EventType, Severity
+from kefu.workorders.models import TimelineEvent, WorkOrder
+from kefu.workorders.queries import scoped_work_orders
+
+_REQUESTERS = frozenset({Role.HANDLER, Role.SUPERVISOR, Role.MANAGER})
+_APPROVERS = frozenset({Role.MANAGER})
+MAX_DAYS = 30
+
+
+def _locked_clock(actor: Actor, work_order_id: int, clock: str) -> tuple[WorkOrder, SlaClock]:
+    wo = scoped_work_orders(actor).select_for_update().filter(pk=work_order_id).first()
+    if wo is None:
+        raise NotFound("工单不存在", "No such work order")
+    found = SlaClock.objects.select_for_update().select_related("policy").filter(
+        work_order=wo, clock=clock).first()
+    if found is None:
+        raise InvalidInput("该工单没有此时限", "The work order has no such time limit",
+                           fields={"clock": [clock]})
+    return wo, found
+
+
+@transaction.atomic(durable=True)
+def request_deadline_extension(
+    *, actor: Actor, work_order_id: int, clock: str, working_days: int, reason: str,
+) -> DeadlineExtension:
+    """Ask management to extend one running clock of a major or urgent complaint."""
+    if actor.role not in _REQUESTERS:
+        raise PermissionRefused("您的角色不能申请延期", "Your role may not request an extension")
+    errors: dict[str, list[str]] = {}
+    if not 1 <= working_days <= MAX_DAYS:
+        errors["working_days"] = [f"1–{MAX_DAYS}"]
+    if len(reason.strip()) < 4:
+        errors["reason"] = ["请说明原因 / give the reason"]
+    if clock not in ClockKind.values:
+        errors["clock"] = ["未知时限 / unknown clock"]
+    if errors:
+        raise InvalidInput("延期申请有误", "The extension request is invalid", fields=errors)
+    wo, found = _locked_clock(actor, work_order_id, clock)
+    if wo.severity == Severity.NORMAL:
+        raise Conflict("只有重大或紧急投诉可以延期", "Only major or urgent complaints are extended")
+    if found.state not in (ClockState.RUNNING, ClockState.PAUSED):
+        raise Conflict("该时限已结束，不能延期", "That time limit has ended")
+    try:
+        with transaction.atomic():
+            extension = DeadlineExtension.objects.create(
+                clock=found, working_days=working_days, reason=reason.strip(),
+                requested_by_name=actor.name, requested_by_user_id=actor.user_id,
+                requested_at=timezone.now())
+    except IntegrityError:
+        raise Conflict("该时限已申请或已获延期（每个时限限一次）",
+                       "This time limit was already extended or has a pending request") from None
+    TimelineEvent.objects.create(
+        work_order=wo, at=timezone.now(), event_type=EventType.NOTE_ADDED,
+        actor_role=str(actor.role), actor_user_id=actor.user_id, actor_name=actor.name,
+        note=f"申请延期 {working_days} 个工作日：{reason.strip()}",
+        data={"extension_id": extension.pk, "clock": clock})
+    record_audit(actor=actor, action="DEADLINE_EXTENSION_REQUESTED", object_type="work_order",
+                 object_id=wo.pk, data={"clock": clock, "working_days": working_days})
+    return extension
+
+
+@transaction.atomic(durable=True)
+def decide_deadline_extension(
+    *, actor: Actor, extension_id: int, is_approved: bool, note: str = "",
+) -> DeadlineExtension:
+    """Approve (the deadline moves, the customer is told why) or reject an extension."""
+    if actor.role not in _APPROVERS:
+        raise PermissionRefused("只有管理层可以审批延期", "Only management approves extensions")
+    extension = DeadlineExtension.objects.select_related("clock").filter(pk=extension_id).first()
+    if extension is None:
+        raise NotFound("延期申请不存在", "No such extension request")
+    wo, clock = _locked_clock(actor, extension.clock.work_order_id, extension.clock.clock)
+    extension = DeadlineExtension.objects.select_for_update().get(pk=extension_id)
+    if extension.status != ExtensionStatus.PENDING:
+        raise Conflict("该申请已处理", "The request was already decided")
+    requester = extension.requested_by_user_id
+    if requester is not None and requester == actor.user_id:
+        raise PermissionRefused("不能审批自己的申请", "You cannot approve your own request")
+    if not is_approved and not note.strip():
+        raise InvalidInput("驳回须说明原因", "Give the reason for rejecting",
+                           fields={"note": ["必填 / required"]})
+    now = timezone.now()
+    extension.status = ExtensionStatus.APPROVED if is_approved else ExtensionStatus.REJECTED
+    extension.decided_by_name, extension.decided_at = actor.name, now
+    extension.decision_note = note.strip()
+    extension.save(update_fields=["status", "decided_by_name", "decided_at", "decision_note"])
+    if is_approved:
+        calendar = current_calendar()
+        old = clock.deadline
+        # N more working days after the last day of the old period (which ends at its 24:00).
+        clock.deadline = calendar.add_working_days(
+            clock.deadline - timedelta(seconds=1), extension.working_days).at
+        shift = calendar.working_seconds_between(old, clock.deadline)
+        clock.warn_at = _after(calendar, clock.policy, clock.warn_at, shift)
+        if clock.warned_at is not None and clock.warn_at > now:
+            clock.warned_at = None
+        clock.save(update_fields=["deadline", "warn_at", "warned_at"])
+        refresh_due(wo)
+        last_day = (clock.deadline - timedelta(seconds=1)).astimezone(SHANGHAI)
+        enqueue_message(
+            channel=MessageChannel.SMS, recipient=wo.contact_phone, template="deadline_extended",
+            context={"number": wo.number, "reason": extension.reason,
+                     "deadline": f"{last_day:%Y-%m-%d} 24:00"},
+            language=wo.customer.preferred_language, work_order_id=wo.pk)
+    TimelineEvent.objects.create(
+        work_order=wo, at=now, event_type=EventType.NOTE_ADDED, actor_role=str(actor.role),
+        actor_user_id=actor.user_id, actor_name=actor.name,
+        note=("批准延期" if is_approved else "驳回延期") + (f"：{note.strip()}" if note else ""),
+        data={"extension_id": extension.pk}, is_customer_visible=is_approved)
+    record_audit(actor=actor, action="DEADLINE_EXTENSION_" + ("APPROVED" if is_approved else
+                                                              "REJECTED"),
+                 object_type="work_order", object_id=wo.pk,
+                 data={"clock": clock.clock, "deadline": clock.deadline})
+    return extension
