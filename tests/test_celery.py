@@ -53,3 +53,28 @@ def test_worker_dispatches_outbox_through_redis(settings: Any, tmp_path: Any) ->
     assert outcome == {"claimed": 3, "sent": 3, "failed": 0}
     assert OutboxMessage.objects.filter(status=OutboxStatus.SENT).count() == 3
     assert len((tmp_path / "sms.log").read_text(encoding="utf-8").splitlines()) == 3
+
+
+def test_worker_runs_the_sla_sweep_through_redis(settings: Any, tmp_path: Any) -> None:
+    from datetime import timedelta
+
+    from celery.contrib.testing.worker import start_worker
+    from django.utils import timezone
+
+    from kefu.celery import app
+    from kefu.sla.tasks import sweep_task
+    from kefu.workorders import actions
+    from kefu.workorders.models import TimelineEvent
+    from tests.conftest import _build_world, ensure_reference_data, intake
+
+    with transaction.atomic():
+        ensure_reference_data()
+        world = _build_world()
+    actions.create_work_order(actor=world.agent, intake=intake(
+        world, received_at=timezone.now() - timedelta(hours=20)))
+    app.conf.update(broker_url=REDIS_URL, result_backend=REDIS_URL, task_always_eager=False,
+                    broker_connection_retry_on_startup=True)
+    with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
+        outcome = sweep_task.delay().get(timeout=30)
+    assert outcome == {"due": 1, "warnings": 2, "breaches": 0, "closed": 0}
+    assert TimelineEvent.objects.filter(event_type="sla_warned").count() == 2
