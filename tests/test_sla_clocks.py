@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from kefu.sla import clocks as clock_module
 from kefu.sla.calendar import SHANGHAI
@@ -154,3 +155,16 @@ def test_most_specific_policy_wins(world: World) -> None:
 def test_consultation_has_only_the_generic_clocks(world: World) -> None:
     wo, _ = actions.create_work_order(actor=world.agent, intake=intake(world, kind="consultation"))
     assert states(wo) == {"confirm": "met"}
+
+
+def test_meeting_after_the_deadline_counts_as_late(world: World) -> None:
+    wo, _ = actions.create_work_order(actor=world.agent, intake=intake(
+        world, received_at=timezone.now() - timedelta(hours=30)))
+    actions.classify_work_order(actor=world.agent, work_order_id=wo.pk,
+                                category_id=world.category.pk, severity="normal")
+    actions.start_investigation(actor=world.handler, work_order_id=wo.pk,
+                                investigation_methods=["interview"])
+    start = SlaClock.objects.get(work_order=wo, clock="start_handling")
+    assert start.state == "breached" and start.finished_at is not None
+    wo.refresh_from_db()
+    assert not wo.is_overdue  # late but done

@@ -220,3 +220,20 @@ def test_compliance_report(world: World) -> None:
     assert sibling.get("/api/sla/compliance?group=clock").json() == []
     page = world.client_for("supervisor").get("/console/sla/").content.decode()
     assert "开始处理" in page and "50%" in page and "广州市分公司" in page
+
+
+@pytest.mark.django_db
+def test_auto_close_is_not_a_breach(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from kefu.sla import clocks as clock_module
+
+    wo, _ = actions.create_work_order(actor=world.agent, intake=intake(world, kind="consultation"))
+    actions.answer_consultation(actor=world.agent, work_order_id=wo.pk, result="已解答",
+                                reply_channel="phone")
+    deadline = SlaClock.objects.get(work_order=wo, clock="auto_close").deadline
+    later = deadline + timedelta(seconds=1)
+    # The close runs after the deadline, as a real sweep would.
+    monkeypatch.setattr(clock_module, "timezone", SimpleNamespace(now=lambda: later))
+    sweep(later)
+    assert SlaClock.objects.get(work_order=wo, clock="auto_close").state == "met"

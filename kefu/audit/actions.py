@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from kefu.audit.chain import link_hash
 from kefu.audit.models import AuditChainHead, AuditEntry
@@ -46,7 +45,8 @@ def record_audits(records: list[AuditRecord]) -> list[AuditEntry]:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_audits must run inside the action's transaction")
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-    at = timezone.now().astimezone(UTC)
+    # The wall clock, not timezone.now(): the log records when a row was really written.
+    at = datetime.now(UTC)
     entries = []
     seq, prev_hash = head.seq, head.hash
     for record in records:

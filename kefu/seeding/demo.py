@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -25,7 +26,7 @@ from kefu.seeding.orgtree import build_org_tree
 from kefu.seeding.people import id_number, mobile, person_name, street_address
 from kefu.workorders import actions
 from kefu.workorders.choices import Channel, Severity, WorkOrderKind
-from kefu.workorders.models import Category, TimelineEvent, WorkOrder
+from kefu.workorders.models import Category, WorkOrder
 
 User = get_user_model()
 
@@ -70,6 +71,27 @@ SERVICE = [
     (WorkOrderKind.APPOINTMENT, "预约宽带上门安装", "预约周六上午上门安装千兆宽带。"),
     (WorkOrderKind.FAULT, "固话无拨号音", "家中固定电话没有拨号音，无法拨打。"),
 ]
+
+
+class SimulatedClock:
+    """Demo history happened before this installation: while seeding one work order,
+    `timezone.now()` answers the simulated moment of each step (never later than the real
+    now), so timelines, clocks and deadlines come out as the rules would have produced them.
+    The audit log keeps the real time of writing."""
+
+    def __init__(self, start: datetime) -> None:
+        self.moment = start
+        self.real_now = timezone.now
+
+    def __enter__(self) -> SimulatedClock:
+        timezone.now = lambda: self.moment
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        timezone.now = self.real_now
+
+    def advance(self, delta: timedelta) -> None:
+        self.moment = min(self.moment + delta, self.real_now())
 
 
 @dataclass
@@ -202,32 +224,38 @@ def _demo_work_order(rng: random.Random, customer: Customer, desks: dict[int, De
     channel = rng.choices(list(Channel), weights=[40, 8, 14, 12, 3, 2, 12, 3, 4, 2])[0]
     if kind != WorkOrderKind.COMPLAINT and channel == Channel.REGULATOR:
         channel = Channel.PHONE
-    wo, _ = actions.create_work_order(actor=desk.agent, intake=actions.Intake(
-        kind=kind, channel=channel, title=title, content=content, customer_id=customer.pk,
-        call_id=f"CALL{received_at:%Y%m%d}{index:06d}" if channel == Channel.PHONE else "",
-        received_at=received_at,
-    ))
-    target = rng.choices([s for s, _ in END_STATES], weights=[w for _, w in END_STATES])[0]
-    severity = rng.choices([Severity.NORMAL, Severity.MAJOR, Severity.URGENT], [88, 9, 3])[0]
-    _walk(wo, kind, category, severity, target, desk, rng)
-    _spread_timeline(wo.pk, received_at, rng)
+    with SimulatedClock(received_at) as clock:
+        wo, _ = actions.create_work_order(actor=desk.agent, intake=actions.Intake(
+            kind=kind, channel=channel, title=title, content=content, customer_id=customer.pk,
+            call_id=f"CALL{received_at:%Y%m%d}{index:06d}" if channel == Channel.PHONE else "",
+            received_at=received_at,
+        ))
+        target = rng.choices([s for s, _ in END_STATES], weights=[w for _, w in END_STATES])[0]
+        severity = rng.choices([Severity.NORMAL, Severity.MAJOR, Severity.URGENT], [88, 9, 3])[0]
+        _walk(wo, kind, category, severity, target, desk, rng, clock)
 
 
 def _walk(wo: WorkOrder, kind: str, category: Category, severity: str, target: str,
-          desk: Desk, rng: random.Random) -> None:
-    """Take the work order towards `target` by the transitions a desk would make."""
+          desk: Desk, rng: random.Random, clock: SimulatedClock) -> None:
+    """Take the work order towards `target` by the transitions a desk would make, each a
+    few hours after the one before."""
     i = wo.pk
+
+    def step(action: Callable[..., object], **kwargs: Any) -> None:
+        clock.advance(timedelta(hours=rng.uniform(0.2, 30)))
+        action(**kwargs)
+
     if target == "received":
         return
     if target == "rejected":
-        actions.reject_work_order(actor=desk.agent, work_order_id=i, reject_reason="duplicate",
+        step(actions.reject_work_order, actor=desk.agent, work_order_id=i, reject_reason="duplicate",
                                   note="与此前已受理的诉求重复。")
         return
     if target == "withdrawn" and rng.random() < 0.5:
-        actions.withdraw_work_order(actor=desk.agent, work_order_id=i, reason="客户来电表示问题已自行解决，申请撤诉。")
+        step(actions.withdraw_work_order, actor=desk.agent, work_order_id=i, reason="客户来电表示问题已自行解决，申请撤诉。")
         return
     classifier = desk.supervisor if severity != Severity.NORMAL else desk.agent
-    actions.classify_work_order(actor=classifier, work_order_id=i, category_id=category.pk,
+    step(actions.classify_work_order, actor=classifier, work_order_id=i, category_id=category.pk,
                                 severity=severity, handler_id=desk.handler_staff_id)
     if target == "classified":
         return
@@ -236,65 +264,48 @@ def _walk(wo: WorkOrder, kind: str, category: Category, severity: str, target: s
                                           status__in=["received", "classified", "investigating"])
                  .exclude(pk=i).first())
         if other is not None:
-            actions.merge_work_order(actor=desk.agent, work_order_id=i,
+            step(actions.merge_work_order, actor=desk.agent, work_order_id=i,
                                      target_number=other.number or "", note="同一客户重复反映同一问题。")
         return
     if kind == WorkOrderKind.CONSULTATION:
-        actions.answer_consultation(actor=desk.agent, work_order_id=i,
+        step(actions.answer_consultation, actor=desk.agent, work_order_id=i,
                                     result="已向客户详细解答，并告知自助查询方式。", reply_channel="phone")
     elif kind == WorkOrderKind.COMPLAINT:
-        actions.start_investigation(actor=desk.handler, work_order_id=i,
+        step(actions.start_investigation, actor=desk.handler, work_order_id=i,
                                     investigation_methods=["system_data", "interview"])
         if target == "investigating":
             return
         if target == "pending_customer":
-            actions.request_customer_info(actor=desk.handler, work_order_id=i,
+            step(actions.request_customer_info, actor=desk.handler, work_order_id=i,
                                           question="请提供问题发生的具体时间和地点，以及相关截图。")
             return
         amount = rng.choice([0, 0, 20, 50, 80])
         plan = (actions.PlanInput("compensation", f"赠送话费{amount}元作为补偿", "credit", amount)
                 if amount else actions.PlanInput("explanation", "向客户书面说明原因并完成整改"))
-        actions.start_processing(
+        step(actions.start_processing,
             actor=desk.handler, work_order_id=i, findings="经系统数据核查与用户访谈，情况属实。",
             evidence_summary="计费系统记录、基站告警日志截图。", responsible_party="company",
             plan=plan)
     else:
-        actions.begin_handling(actor=desk.handler, work_order_id=i, plan=actions.PlanInput(
+        step(actions.begin_handling, actor=desk.handler, work_order_id=i, plan=actions.PlanInput(
             "repair" if kind == WorkOrderKind.FAULT else "explanation", "按客户申请办理。"))
     if target in ("processing", "investigating", "pending_customer"):
         return
     if kind != WorkOrderKind.CONSULTATION:
-        actions.reply_to_customer(actor=desk.handler, work_order_id=i, reply=actions.ReplyInput(
+        step(actions.reply_to_customer, actor=desk.handler, work_order_id=i, reply=actions.ReplyInput(
             result="问题已处理完毕。", process_summary="核实问题后按方案处理，并与客户电话沟通确认。",
             measures="已完成整改并加强日常巡检。", suggestions="如再遇类似问题可随时联系客服。",
             cause_analysis="设备老化及配置不当导致。", reply_channel="sms"))
     if target == "replied":
         return
     if target == "withdrawn":
-        actions.withdraw_work_order(actor=desk.agent, work_order_id=i, reason="客户表示不再追究。")
+        step(actions.withdraw_work_order, actor=desk.agent, work_order_id=i, reason="客户表示不再追究。")
         return
-    actions.close_work_order(actor=desk.agent, work_order_id=i, is_confirmed_by_customer=True,
+    step(actions.close_work_order, actor=desk.agent, work_order_id=i, is_confirmed_by_customer=True,
                              satisfaction_score=rng.choice([3, 4, 5, 5, 5]),
                              feedback="客户确认问题已解决。")
     if target == "reopened":
-        actions.reopen_work_order(actor=desk.agent, work_order_id=i, reason="客户反映问题再次出现，不满意处理结果。")
+        step(actions.reopen_work_order, actor=desk.agent, work_order_id=i, reason="客户反映问题再次出现，不满意处理结果。")
         return
     if target == "archived":
-        actions.archive_work_order(actor=desk.archivist, work_order_id=i)
-
-
-def _spread_timeline(wo_id: int, received_at: datetime, rng: random.Random) -> None:
-    """Demo only: the actions ran just now, so place the events after the intake time as a
-    desk working through the matter would have made them."""
-    now = timezone.now()
-    at = received_at
-    stamps = {}
-    for event in TimelineEvent.objects.filter(work_order_id=wo_id).order_by("id"):
-        event.at = min(at, now)
-        event.save(update_fields=["at"])
-        stamps[event.to_status] = event.at
-        at = at + timedelta(hours=rng.uniform(0.2, 30))
-    fields = {"classified_at": stamps.get("classified"), "replied_at": stamps.get("replied"),
-              "closed_at": stamps.get("closed"), "archived_at": stamps.get("archived")}
-    WorkOrder.objects.filter(pk=wo_id).update(**{k: min(v, now) for k, v in fields.items()
-                                                 if v is not None})
+        step(actions.archive_work_order, actor=desk.archivist, work_order_id=i)

@@ -12,7 +12,16 @@ from kefu.sla.calendar import SHANGHAI, CalendarError, Deadline, WorkCalendar
 from kefu.sla.choices import ClockKind, ClockState, ClockUnit
 from kefu.sla.models import SlaClock, SlaPolicy
 from kefu.sla.queries import current_calendar
-from kefu.sla.rules import MEETS, PAUSES, RESTARTS, RESUMES, START_ON_INTAKE, STARTS, STOPS
+from kefu.sla.rules import (
+    MEETS,
+    PAUSES,
+    RESTARTS,
+    RESUMES,
+    SELF_ACTING,
+    START_ON_INTAKE,
+    STARTS,
+    STOPS,
+)
 from kefu.workorders.models import WorkOrder
 
 OPEN = (ClockState.RUNNING, ClockState.PAUSED)
@@ -146,11 +155,18 @@ def on_transition(wo: WorkOrder, name: str, *, is_staff: bool) -> None:
     calendar = current_calendar() if name in RESUMES else None
     changed: list[SlaClock] = []
     for clock in clocks:
-        before = (clock.state, clock.finished_at, clock.paused_at, clock.deadline)
+        before = (clock.state, clock.finished_at, clock.paused_at, clock.deadline,
+                  clock.breached_at)
         if clock.clock in meets or (name in STOPS and clock.clock != ClockKind.ARCHIVE):
             if clock.state in OPEN:
-                met = clock.clock in meets
-                clock.state = ClockState.MET if met else ClockState.STOPPED
+                if clock.clock not in meets:
+                    clock.state = ClockState.STOPPED
+                elif (clock.state == ClockState.RUNNING and clock.deadline < now
+                      and clock.clock not in SELF_ACTING):
+                    # Met after the deadline before a sweep noticed: late all the same.
+                    clock.state, clock.breached_at = ClockState.BREACHED, clock.deadline
+                else:
+                    clock.state = ClockState.MET
                 clock.finished_at = now
             elif clock.state == ClockState.BREACHED and clock.finished_at is None:
                 # Met or ended after its deadline: it stays breached, finished all the same.
@@ -165,10 +181,12 @@ def on_transition(wo: WorkOrder, name: str, *, is_staff: bool) -> None:
             clock.warn_at = _after(calendar, clock.policy, clock.warn_at, shift)
             clock.paused_seconds += shift
             clock.state, clock.paused_at = ClockState.RUNNING, None
-        if (clock.state, clock.finished_at, clock.paused_at, clock.deadline) != before:
+        if (clock.state, clock.finished_at, clock.paused_at, clock.deadline,
+                clock.breached_at) != before:
             changed.append(clock)
     SlaClock.objects.bulk_update(
-        changed, ["state", "finished_at", "paused_at", "deadline", "warn_at", "paused_seconds"])
+        changed, ["state", "finished_at", "paused_at", "deadline", "warn_at", "paused_seconds",
+                  "breached_at"])
     kinds = STARTS.get(name, ()) + RESTARTS.get(name, ())
     if kinds:
         started = {c.clock: c for c in start_clocks(wo, kinds, now)}
