@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "kefu.notify",
     "kefu.api",
     "kefu.console",
+    "kefu.portal",
     "kefu.seeding",
 ]
 

@@ -9,5 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("console/", include("kefu.console.urls")),
+    path("portal/", include("kefu.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -25,6 +25,8 @@ def test_demo_seed(settings: Any, tmp_path: Path) -> None:
     call_command("seed", "--demo-work-orders", "150")
     logins = (tmp_path / "demo-logins.txt").read_text(encoding="utf-8").splitlines()
     assert stat.S_IMODE((tmp_path / "demo-logins.txt").stat().st_mode) == 0o600
+    portal_phone = (tmp_path / "demo-portal.txt").read_text(encoding="utf-8").strip()
+    assert len(portal_phone) == 11 and portal_phone.startswith("1")
     roles = {line.split()[0]: line.split()[2] for line in logins}
     assert set(roles) == {"agent", "handler", "supervisor", "manager", "qa", "archivist",
                           "editor", "reviewer", "admin", "auditor", "customer"}

@@ -54,6 +54,11 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
                     "工单 {number} 因{reason}，处理时限延长至 {deadline}，感谢您的理解。"),
         "en": ("Deadline extended", "{number}: the deadline moves to {deadline} because {reason}."),
     },
+    "login_code": {
+        "zh-hans": ("【客服】登录验证码",
+                    "您的登录验证码为 {code}，{minutes}分钟内有效。请勿告诉他人。"),
+        "en": ("Sign-in code", "Your sign-in code is {code}, valid for {minutes} minutes."),
+    },
     "compensation_approval_needed": {
         "zh-hans": ("【客服】补偿待审批", "工单 {number} 的补偿 ¥{amount} 待您审批。"),
         "en": ("Compensation awaits approval", "Compensation of ¥{amount} on {number} awaits you."),

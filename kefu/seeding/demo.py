@@ -192,6 +192,9 @@ def seed_demo(*, data_dir: Path, work_orders: int = 1000, seed: int = 20261122) 
         status=OutboxStatus.SKIPPED, last_error="demo data: not delivered")
     path = data_dir / "demo-logins.txt"
     data_dir.mkdir(parents=True, exist_ok=True)
+    portal = data_dir / "demo-portal.txt"
+    portal.write_text(f"{portal_customer.phone}\n", encoding="utf-8")
+    portal.chmod(0o600)
     path.write_text("".join(f"{u} {p} {r}\n" for u, p, r in logins), encoding="utf-8")
     path.chmod(0o600)
     return path

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from kefu.portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.sign_in, name="login"),
+    path("logout/", views.sign_out, name="logout"),
+    path("new/", views.submit, name="new"),
+    path("orders/<int:wo_id>/", views.detail, name="detail"),
+    path("orders/<int:wo_id>/<str:name>/", views.act, name="act"),
+]

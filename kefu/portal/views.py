@@ -1,0 +1,154 @@
+"""Customer self-service pages: sign in with an SMS code, submit, follow, answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth import login, logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kefu.errors import InvalidInput, KefuError
+from kefu.orgs.actors import Actor, NotAnActor, actor_for_user
+from kefu.portal.actions import send_login_code, verify_login_code
+from kefu.sla.queries import list_clock_views
+from kefu.workorders import actions
+from kefu.workorders.attachments import add_attachment
+from kefu.workorders.perform import perform_transition
+from kefu.workorders.queries import (
+    WorkOrderFilter,
+    get_work_order,
+    list_timeline,
+    list_work_orders,
+)
+from kefu.workorders.transitions import allowed_transitions
+
+PORTAL_SESSION_SECONDS = 30 * 60  # idle timeout for customers
+
+
+def customer_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            actor = actor_for_user(request.user)
+        except NotAnActor:
+            actor = None
+        if actor is None or not actor.is_customer:
+            return HttpResponseRedirect(reverse("portal:login"))
+        request.session.set_expiry(PORTAL_SESSION_SECONDS)
+        return view(request, actor, *args, **kwargs)
+
+    return wrapper
+
+
+def _message(error: KefuError) -> str:
+    return error.message(get_language() or "zh-hans")
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    context: dict[str, Any] = {"phone": request.POST.get("phone", "").strip(), "sent": False}
+    if request.method == "POST":
+        try:
+            if request.POST.get("step") == "verify":
+                customer = verify_login_code(phone=context["phone"],
+                                             code=request.POST.get("code", ""))
+                assert customer.user is not None
+                login(request, customer.user,
+                      backend="django.contrib.auth.backends.ModelBackend")
+                request.session.set_expiry(PORTAL_SESSION_SECONDS)
+                return HttpResponseRedirect(reverse("portal:home"))
+            send_login_code(phone=context["phone"])
+            context["sent"] = True
+        except KefuError as error:
+            context["error"] = error
+            context["sent"] = request.POST.get("step") == "verify"
+            return render(request, "portal/login.html", context, status=error.http_status)
+    return render(request, "portal/login.html", context)
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return HttpResponseRedirect(reverse("portal:login"))
+
+
+@customer_view
+def home(request: HttpRequest, actor: Actor) -> HttpResponse:
+    orders = list_work_orders(actor, WorkOrderFilter(), limit=100)
+    return render(request, "portal/home.html", {"actor": actor, "orders": orders})
+
+
+@require_http_methods(["GET", "POST"])
+@customer_view
+def submit(request: HttpRequest, actor: Actor) -> HttpResponse:
+    values = {k: request.POST.get(k, "").strip() for k in ("kind", "title", "content")}
+    if request.method == "GET":
+        return render(request, "portal/new.html", {"actor": actor, "values": {"kind":
+                                                                              "complaint"}})
+    try:
+        wo, _ = actions.create_work_order(
+            actor=actor, intake=actions.Intake(
+                kind=values["kind"] if values["kind"] in ("complaint", "consultation")
+                else "complaint", channel="web", title=values["title"],
+                content=values["content"]),
+            idempotency_key=request.POST.get("idempotency_key") or None)
+        upload = request.FILES.get("file")
+        if upload is not None:
+            add_attachment(actor=actor, work_order_id=wo.pk, name=upload.name or "attachment",
+                           content_type=upload.content_type or "", stream=upload)
+    except KefuError as error:
+        return render(request, "portal/new.html", {"actor": actor, "values": values,
+                                                   "error": error}, status=error.http_status)
+    return HttpResponseRedirect(reverse("portal:detail", args=[wo.pk]))
+
+
+def _detail(request: HttpRequest, actor: Actor, wo_id: int, **extra: Any) -> HttpResponse:
+    wo = get_work_order(actor, wo_id)
+    moves = {t.name for t in allowed_transitions(wo.kind, wo.status, actor)}
+    reply_due = next((c for c in list_clock_views(wo)
+                      if c.clock in ("first_reply", "handling_complete") and
+                      c.state in ("running", "paused")), None)
+    return render(request, "portal/detail.html", {
+        "actor": actor, "wo": wo, "events": list_timeline(actor, wo), "moves": moves,
+        "reply_due": reply_due, "replies": wo.replies.order_by("id"), **extra,
+    }, status=extra.get("status", 200))
+
+
+@customer_view
+def detail(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
+    try:
+        return _detail(request, actor, wo_id)
+    except KefuError as error:
+        return render(request, "portal/error.html", {"message": _message(error)},
+                      status=error.http_status)
+
+
+PORTAL_MOVES = {"resume", "close", "reopen", "withdraw"}
+
+
+@require_POST
+@customer_view
+def act(request: HttpRequest, actor: Actor, wo_id: int, name: str) -> HttpResponse:
+    score = request.POST.get("satisfaction_score", "")
+    values: dict[str, Any] = {
+        "note": request.POST.get("note", ""), "reason": request.POST.get("reason", ""),
+        "feedback": request.POST.get("feedback", ""),
+        "satisfaction_score": int(score) if score.isdigit() else None,
+    }
+    try:
+        if name not in PORTAL_MOVES:
+            raise InvalidInput("不支持的操作", "Not available here")
+        perform_transition(actor=actor, work_order_id=wo_id, name=name, values=values)
+    except KefuError as error:
+        try:
+            return _detail(request, actor, wo_id, error=error, status=error.http_status)
+        except KefuError as outer:
+            return render(request, "portal/error.html", {"message": _message(outer)},
+                          status=outer.http_status)
+    return HttpResponseRedirect(reverse("portal:detail", args=[wo_id]))
