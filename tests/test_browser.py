@@ -5,6 +5,7 @@ go to docs/screenshots/."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from kefu.notify.models import OutboxMessage
 from kefu.workorders.models import WorkOrder
 from tests.conftest import World
 
@@ -113,14 +115,27 @@ def test_agent_takes_complaint_and_handler_replies(world: World, live_server: An
     wo.refresh_from_db()
     assert wo.status == "replied" and wo.handler_id == world.handler.staff_id
 
-    # The customer calls back satisfied; the first-contact agent closes the complaint.
-    agent.goto(f"{base}/console/work-orders/{wo.pk}/")
-    agent.click("summary:has-text('确认结案')")
-    agent.check("#close-is_confirmed_by_customer")
-    agent.fill("#close-satisfaction_score", "5")
-    agent.fill("#close-feedback", "客户来电确认费用已退还，表示满意。")
-    agent.click("form[data-transition=close] button[type=submit]")
-    agent.wait_for_selector("h1 >> text=已结案")
+    # The customer signs in to the portal on a phone and confirms the resolution.
+    customer = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    customer.goto(f"{base}/portal/login/")
+    customer.fill("#phone", "13700002222")
+    customer.click("button[value=send]")
+    customer.wait_for_selector("#code")
+    message = OutboxMessage.objects.filter(template="login_code").latest("id")
+    code = re.search(r"\d{6}", message.body)
+    assert code is not None
+    customer.fill("#code", code.group(0))
+    customer.click("button[value=verify]")
+    customer.wait_for_url(f"{base}/portal/")
+    customer.click(f"text={wo.title}")
+    assert "已退还多收费用80元" in customer.content()
+    shot(customer, "portal")
+    customer.check("input[name=satisfaction_score][value='5']")
+    customer.fill("#close-feedback", "费用已退还，满意。")
+    customer.click("text=已解决，确认结案")
+    customer.wait_for_selector("text=已结案")
+    wo.refresh_from_db()
+    assert wo.status == "closed" and wo.satisfaction_score == 5
 
     archivist = sign_in(browser, base, "archivist")
     archivist.goto(f"{base}/console/work-orders/{wo.pk}/")
