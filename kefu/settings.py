@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kefu.console.auth.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -150,7 +151,11 @@ LOGIN_URL = "console:login"
 LOGIN_REDIRECT_URL = "console:queue"
 LOGOUT_REDIRECT_URL = "console:login"
 
-SESSION_COOKIE_AGE = env_int("KEFU_SESSION_SECONDS", 8 * 3600)
+# Idle timeout: the cookie's age, renewed on every request; KEFU_SESSION_MAX_SECONDS caps a
+# staff session however active it is.
+SESSION_COOKIE_AGE = env_int("KEFU_SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+KEFU_SESSION_MAX_SECONDS = env_int("KEFU_SESSION_MAX_SECONDS", 10 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("KEFU_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -181,3 +181,38 @@ def test_unassigned_queue(world: World, complaint: WorkOrder) -> None:
     assert complaint.number in html and assigned.number not in html
     mine = world.client_for("handler").get("/console/?view=mine").content.decode()
     assert assigned.number in mine and complaint.number not in mine
+
+
+def test_lockout_after_repeated_failures(world: World) -> None:
+    for _ in range(5):
+        Client().post("/console/login/", {"username": "agent", "password": "wrong"})
+    locked = Client().post("/console/login/", {"username": "agent",
+                                               "password": "Kefu-test-2026"})
+    assert locked.status_code == 429 and "15分钟" in locked.content.decode()
+    other = Client().post("/console/login/", {"username": "handler",
+                                              "password": "Kefu-test-2026"})
+    assert other.status_code == 302
+
+
+def test_success_clears_failures(world: World) -> None:
+    for _ in range(4):
+        Client().post("/console/login/", {"username": "agent", "password": "wrong"})
+    assert Client().post("/console/login/", {"username": "agent",
+                                             "password": "Kefu-test-2026"}).status_code == 302
+    for _ in range(4):
+        Client().post("/console/login/", {"username": "agent", "password": "wrong"})
+    assert Client().post("/console/login/", {"username": "agent",
+                                             "password": "Kefu-test-2026"}).status_code == 302
+
+
+def test_session_has_a_maximum_lifetime(world: World, settings: object) -> None:
+    import time
+
+    client = Client()
+    client.post("/console/login/", {"username": "agent", "password": "Kefu-test-2026"})
+    assert client.get("/console/").status_code == 200
+    session = client.session
+    session["kefu_session_started"] = int(time.time()) - 11 * 3600
+    session.save()
+    response = client.get("/console/")
+    assert response.status_code == 302 and "/console/login/" in response["Location"]

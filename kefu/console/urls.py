@@ -2,13 +2,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from kefu.console import views
+from kefu.console.auth import StaffLoginView
 
 app_name = "console"
 
 urlpatterns = [
     path("", views.queue, name="queue"),
-    path("login/", auth_views.LoginView.as_view(template_name="console/login.html"),
-         name="login"),
+    path("login/", StaffLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("new/", views.intake, name="intake"),
     path("sla/", views.sla_report, name="sla"),

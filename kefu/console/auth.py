@@ -1,0 +1,57 @@
+"""The staff sign-in page with lockout, and the middleware that ends over-long sessions."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+
+from kefu.console.security import clear_login_failures, is_locked, record_login_failure
+
+SESSION_STARTED = "kefu_session_started"
+
+
+class StaffLoginView(LoginView):
+    template_name = "console/login.html"
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        username = request.POST.get("username", "")
+        if is_locked(username):
+            form = self.get_form()
+            form.errors.clear()
+            return self.render_to_response(self.get_context_data(form=form, locked=True),
+                                           status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        record_login_failure(self.request.POST.get("username", ""))
+        return super().form_invalid(form)
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        clear_login_failures(form.get_user().get_username())
+        response = super().form_valid(form)
+        self.request.session[SESSION_STARTED] = int(time.time())
+        return response
+
+
+class SessionLifetimeMiddleware:
+    """Idle expiry is the session cookie's age (refreshed on every request); this ends a
+    session that has lasted longer than KEFU_SESSION_MAX_SECONDS however active it is."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = request.session.get(SESSION_STARTED) if hasattr(request, "session") else None
+        if started and time.time() - started > settings.KEFU_SESSION_MAX_SECONDS:
+            logout(request)
+            if request.path.startswith("/console/"):
+                return HttpResponseRedirect(reverse("console:login"))
+        return self.get_response(request)
