@@ -216,3 +216,38 @@ def test_session_has_a_maximum_lifetime(world: World, settings: object) -> None:
     session.save()
     response = client.get("/console/")
     assert response.status_code == 302 and "/console/login/" in response["Location"]
+
+
+def test_supervisor_board(world: World) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kefu.sla.sweeper import sweep
+    from kefu.workorders import actions
+    from tests.conftest import intake
+
+    late, _ = actions.create_work_order(actor=world.agent, intake=intake(
+        world, received_at=timezone.now() - timedelta(hours=30)))
+    actions.assign_work_order(actor=world.supervisor, work_order_id=late.pk,
+                              handler_id=world.handler.staff_id)
+    sweep()
+    actions.classify_work_order(actor=world.agent, work_order_id=late.pk,
+                                category_id=world.category.pk, severity="normal")
+    actions.start_investigation(actor=world.handler, work_order_id=late.pk,
+                                investigation_methods=["interview"])
+    actions.start_processing(actor=world.handler, work_order_id=late.pk, findings="属实",
+                             evidence_summary="详单", responsible_party="company",
+                             plan=actions.PlanInput("compensation", "退费", "refund", 200))
+    page = world.client_for("supervisor").get("/console/board/").content.decode()
+    assert "班组工作量" in page and "handler" in page
+    assert late.number in page  # in the supervision ledger and the approvals
+    assert "¥200.00" in page
+    english = world.client_for("supervisor")
+    english.cookies["django_language"] = "en"
+    assert english.get("/console/board/").status_code == 200
+    sibling = world.client_for("sibling_handler").get("/console/board/").content.decode()
+    assert late.number not in sibling
+    mine = world.client_for("supervisor").get(
+        f"/console/?view=all&handler={world.handler.staff_id}").content.decode()
+    assert late.number in mine

@@ -12,6 +12,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("new/", views.intake, name="intake"),
     path("sla/", views.sla_report, name="sla"),
+    path("board/", views.board, name="board"),
     path("work-orders/<int:wo_id>/", views.detail, name="detail"),
     path("work-orders/<int:wo_id>/transitions/<str:name>/", views.transition,
          name="transition"),

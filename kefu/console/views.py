@@ -20,13 +20,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kefu.console.fields import CHECKBOXES, FORM_FIELDS, INTEGERS, SPECS
 from kefu.customers.actions import CustomerDetails
 from kefu.errors import InvalidInput, KefuError
+from kefu.escalation.queries import list_open_supervision
 from kefu.orgs.actors import Actor, NotAnActor, actor_for_user
 from kefu.orgs.permissions import APPROVE_COMPENSATION, MARK_ESCALATED, has_capability
 from kefu.orgs.queries import list_staff_in_scope, list_units_in_scope
 from kefu.sla.calendar import SHANGHAI
 from kefu.sla.extensions import decide_deadline_extension, request_deadline_extension
 from kefu.sla.models import DeadlineExtension
-from kefu.sla.queries import list_clock_views, sla_compliance
+from kefu.sla.queries import list_clock_views, list_pending_extensions, sla_compliance
 from kefu.workorders import actions
 from kefu.workorders.attachments import add_attachment
 from kefu.workorders.choices import (
@@ -39,10 +40,13 @@ from kefu.workorders.choices import (
 from kefu.workorders.perform import perform_transition
 from kefu.workorders.queries import (
     WorkOrderFilter,
+    count_received_since,
     get_work_order,
     list_categories,
+    list_pending_plan_approvals,
     list_timeline,
     list_work_orders,
+    team_load,
 )
 from kefu.workorders.transitions import allowed_transitions
 
@@ -99,9 +103,10 @@ def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
         "severity": params.get("severity") or None, "channel": params.get("channel") or None,
         "number": params.get("number") or None, "phone": params.get("phone") or None,
         "category_id": _int(params.get("category")),
+        "handler_id": _int(params.get("handler")),
     }
     if view == "mine":
-        filters = WorkOrderFilter(**base, handler_id=actor.staff_id, is_open=True)
+        filters = WorkOrderFilter(**{**base, "handler_id": actor.staff_id}, is_open=True)
     elif view == "unassigned":
         filters = WorkOrderFilter(**base, unit_id=actor.unit_id, is_open=True,
                                   is_unassigned=True)
@@ -375,3 +380,19 @@ def decide_extension(request: HttpRequest, actor: Actor, wo_id: int,
     except KefuError as error:
         return _detail_with_error(request, actor, wo_id, "clocks", error)
     return HttpResponseRedirect(reverse("console:detail", args=[wo_id]))
+
+
+@staff_view
+def board(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The supervisor's view: team load, supervision, approvals, today's intake and SLA."""
+    today = datetime.combine(timezone.now().astimezone(SHANGHAI).date(), time.min, SHANGHAI)
+    compliance = sla_compliance(actor, group="clock", since=today - timedelta(days=30))
+    return render(request, "console/board.html", {
+        "actor": actor, "team": team_load(actor),
+        "supervision": list_open_supervision(actor)[:50],
+        "plans": list_pending_plan_approvals(actor)[:50],
+        "extensions": list_pending_extensions(actor)[:50],
+        "received_today": count_received_since(actor, today),
+        "compliance": [r for r in compliance if r.rate is not None],
+        "now": timezone.now(),
+    })

@@ -6,14 +6,14 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from kefu.errors import InvalidInput
 from kefu.orgs.actors import Actor
 from kefu.sla.calendar import WorkCalendar
 from kefu.sla.choices import ClockKind, ClockState, ClockUnit
-from kefu.sla.models import CalendarOverride, PublishedSchedule, SlaClock
+from kefu.sla.models import CalendarOverride, DeadlineExtension, PublishedSchedule, SlaClock
 from kefu.workorders.models import WorkOrder
 
 _lock = threading.Lock()
@@ -130,3 +130,14 @@ def _labels(group: str) -> dict[object, str]:
     from kefu.workorders.models import Category
 
     return dict(Category.objects.values_list("id", "name"))
+
+
+def list_pending_extensions(actor: Actor) -> QuerySet[DeadlineExtension]:
+    """Deadline extensions waiting for management, on work orders in scope."""
+    from kefu.workorders.queries import scoped_work_orders
+
+    if str(actor.role) != "manager":
+        return DeadlineExtension.objects.none()
+    return (DeadlineExtension.objects.filter(status="pending",
+                                             clock__work_order__in=scoped_work_orders(actor))
+            .select_related("clock__work_order").order_by("requested_at"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 
@@ -12,7 +12,7 @@ from kefu.customers.validators import normalise_phone
 from kefu.errors import NotFound
 from kefu.orgs.actors import Actor
 from kefu.orgs.queries import unit_ids_in_scope
-from kefu.workorders.models import Category, TimelineEvent, WorkOrder
+from kefu.workorders.models import Category, HandlingPlan, TimelineEvent, WorkOrder
 
 
 def scoped_work_orders(actor: Actor) -> QuerySet[WorkOrder]:
@@ -128,3 +128,50 @@ def list_timeline(actor: Actor, work_order: WorkOrder) -> QuerySet[TimelineEvent
 
 def list_categories() -> QuerySet[Category]:
     return Category.objects.filter(is_active=True).select_related("parent")
+
+
+@dataclass(frozen=True)
+class TeamLoad:
+    staff_id: int
+    name: str
+    role: str
+    open: int
+    due_soon: int
+    overdue: int
+
+
+def team_load(actor: Actor, *, due_within: timedelta = timedelta(hours=24)) -> list[TeamLoad]:
+    """Open work per handler in the actor's scope: how many, how many due soon, overdue."""
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from kefu.orgs.queries import list_staff_in_scope
+    from kefu.workorders.choices import OPEN_STATUSES
+
+    soon = timezone.now() + due_within
+    counts = {
+        row["handler_id"]: row for row in scoped_work_orders(actor)
+        .filter(status__in=OPEN_STATUSES, handler__isnull=False)
+        .values("handler_id")
+        .annotate(open=Count("id"), due_soon=Count("id", filter=Q(next_due_at__lte=soon)),
+                  overdue=Count("id", filter=Q(is_overdue=True)))
+    }
+    people = list_staff_in_scope(actor).filter(role__in=["agent", "handler", "supervisor"])
+    return sorted((TeamLoad(p.pk, p.display_name, p.get_role_display(),
+                            counts.get(p.pk, {}).get("open", 0),
+                            counts.get(p.pk, {}).get("due_soon", 0),
+                            counts.get(p.pk, {}).get("overdue", 0)) for p in people),
+                  key=lambda t: (-t.overdue, -t.due_soon, -t.open, t.name))
+
+
+def list_pending_plan_approvals(actor: Actor) -> QuerySet[HandlingPlan]:
+    """Compensation plans in scope waiting for someone of the actor's role."""
+    roles = {"supervisor": ["supervisor"], "manager": ["supervisor", "manager"]}.get(
+        str(actor.role), [])
+    return (HandlingPlan.objects.filter(approval_status="pending", approver_role__in=roles,
+                                        work_order__in=scoped_work_orders(actor))
+            .select_related("work_order").order_by("created_at"))
+
+
+def count_received_since(actor: Actor, since: datetime) -> int:
+    return scoped_work_orders(actor).filter(received_at__gte=since).count()
