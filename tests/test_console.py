@@ -251,3 +251,37 @@ def test_supervisor_board(world: World) -> None:
     mine = world.client_for("supervisor").get(
         f"/console/?view=all&handler={world.handler.staff_id}").content.decode()
     assert late.number in mine
+
+
+def test_customer_360_and_lookup(world: World, complaint: WorkOrder) -> None:
+    client = world.client_for("agent")
+    fragment = client.get(f"/console/customers/lookup/?customer_phone={PHONE}").content.decode()
+    assert complaint.number in fragment and "张*" in fragment and PHONE not in fragment
+    assert "未找到" in client.get("/console/customers/lookup/?customer_phone=13900001234"
+                                ).content.decode()
+    page = client.get(f"/console/customers/{world.customer.pk}/").content.decode()
+    assert complaint.number in page and "138****5678" in page
+    assert world.client_for("sibling_handler").get(
+        f"/console/customers/{world.customer.pk}/").status_code == 404
+    prefilled = client.get(f"/console/new/?customer={world.customer.pk}").content.decode()
+    assert f'name="customer_id" value="{world.customer.pk}"' in prefilled
+
+
+def test_duplicate_warning_on_intake(world: World) -> None:
+    from kefu.workorders import actions
+    from tests.conftest import intake
+
+    first, _ = actions.create_work_order(actor=world.agent, intake=intake(
+        world, category_id=world.category.pk))
+    client = world.client_for("agent")
+    form = {"kind": "complaint", "channel": "phone", "call_id": "CALL-88", "title": "信号又差了",
+            "content": "还是没有信号", "customer_id": str(world.customer.pk),
+            "category": str(world.category.pk), "severity": "normal",
+            "unit": str(world.city.pk)}
+    warned = client.post("/console/new/", form)
+    assert warned.status_code == 409 and first.number in warned.content.decode()
+    assert WorkOrder.objects.count() == 1
+    created = client.post("/console/new/", {**form, "confirm_duplicate": "on"})
+    assert created.status_code == 302 and WorkOrder.objects.count() == 2
+    other_category = client.post("/console/new/", {**form, "category": ""})
+    assert other_category.status_code == 302

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kefu.console.fields import CHECKBOXES, FORM_FIELDS, INTEGERS, SPECS
 from kefu.customers.actions import CustomerDetails
+from kefu.customers.queries import find_customers_by_phone, get_customer
 from kefu.errors import InvalidInput, KefuError
 from kefu.escalation.queries import list_open_supervision
 from kefu.orgs.actors import Actor, NotAnActor, actor_for_user
@@ -41,6 +42,7 @@ from kefu.workorders.perform import perform_transition
 from kefu.workorders.queries import (
     WorkOrderFilter,
     count_received_since,
+    find_possible_duplicates,
     get_work_order,
     list_categories,
     list_pending_plan_approvals,
@@ -234,7 +236,7 @@ def note(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
 
 INTAKE_FIELDS = ("kind", "channel", "call_id", "title", "content", "customer_name",
                  "customer_phone", "customer_id_number", "customer_address", "category",
-                 "severity", "unit")
+                 "severity", "unit", "customer_id", "confirm_duplicate")
 
 
 @require_http_methods(["GET", "POST"])
@@ -247,14 +249,30 @@ def intake(request: HttpRequest, actor: Actor) -> HttpResponse:
         "severities": Severity.choices, "categories": list_categories(),
         "units": list_units_in_scope(actor),
     }
+    chosen = _int(request.GET.get("customer") or values["customer_id"])
+    if chosen:
+        try:
+            context["chosen"] = get_customer(actor, chosen)
+        except KefuError:
+            chosen = None
     if request.method == "GET":
         context["values"] = {"kind": "complaint", "channel": "phone", "severity": "normal",
-                             "unit": str(actor.unit_id)}
+                             "unit": str(actor.unit_id), "customer_id": chosen or ""}
         return render(request, "console/intake.html", context)
+    known = chosen
+    if known is None and values["customer_phone"]:
+        match = find_customers_by_phone(actor, values["customer_phone"]).first()
+        known = match.pk if match else None
+    duplicates = find_possible_duplicates(actor, customer_id=known,
+                                          category_id=_int(values["category"])) if known else []
+    if duplicates and values["confirm_duplicate"] != "on":
+        # 30-day repeat of the same matter: offer merge or link before creating another.
+        context["duplicates"] = duplicates
+        return render(request, "console/intake.html", context, status=409)
     intake_data = actions.Intake(
         kind=values["kind"], channel=values["channel"], call_id=values["call_id"],
-        title=values["title"], content=values["content"],
-        customer=CustomerDetails(
+        title=values["title"], content=values["content"], customer_id=chosen,
+        customer=None if chosen else CustomerDetails(
             name=values["customer_name"], phone=values["customer_phone"],
             id_number=values["customer_id_number"], address=values["customer_address"],
         ),
@@ -396,3 +414,28 @@ def board(request: HttpRequest, actor: Actor) -> HttpResponse:
         "compliance": [r for r in compliance if r.rate is not None],
         "now": timezone.now(),
     })
+
+
+@staff_view
+def customer_lookup(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Customers with this exact number, each with recent work orders (an htmx fragment)."""
+    phone = request.GET.get("customer_phone", "").strip()
+    customers = list(find_customers_by_phone(actor, phone)[:5]) if len(phone) >= 11 else []
+    for customer in customers:
+        customer.recent = list_work_orders(  # type: ignore[attr-defined]
+            actor, WorkOrderFilter(customer_id=customer.pk), limit=5)
+    return render(request, "console/_customer_matches.html",
+                  {"customers": customers, "phone": phone})
+
+
+@staff_view
+def customer_view(request: HttpRequest, actor: Actor, customer_id: int) -> HttpResponse:
+    """Customer 360: masked details and every work order of theirs in scope, all channels."""
+    try:
+        customer = get_customer(actor, customer_id)
+    except KefuError as error:
+        return render(request, "console/error.html", {"message": _message(error)},
+                      status=error.http_status)
+    orders = list_work_orders(actor, WorkOrderFilter(customer_id=customer.pk), limit=200)
+    return render(request, "console/customer.html",
+                  {"actor": actor, "customer": customer, "orders": orders})

@@ -175,3 +175,18 @@ def list_pending_plan_approvals(actor: Actor) -> QuerySet[HandlingPlan]:
 
 def count_received_since(actor: Actor, since: datetime) -> int:
     return scoped_work_orders(actor).filter(received_at__gte=since).count()
+
+
+def find_possible_duplicates(actor: Actor, *, customer_id: int, category_id: int | None,
+                             days: int = 30) -> list[WorkOrder]:
+    """Open work orders of the same customer and category from the last `days` days, which
+    a new one would probably repeat (merge or link instead)."""
+    from django.utils import timezone
+
+    from kefu.workorders.choices import OPEN_STATUSES
+
+    if category_id is None:
+        return []
+    return list(scoped_work_orders(actor).filter(
+        customer_id=customer_id, category_id=category_id, status__in=OPEN_STATUSES,
+        received_at__gte=timezone.now() - timedelta(days=days)).order_by("-id")[:10])
