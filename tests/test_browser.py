@@ -149,3 +149,16 @@ def test_agent_takes_complaint_and_handler_replies(world: World, live_server: An
     response = sibling.goto(f"{base}/console/work-orders/{wo.pk}/")
     assert response is not None and response.status == 404
     assert wo.number not in sibling.content()
+
+
+def test_keyboard_shortcuts(world: World, live_server: Any, browser: Any) -> None:
+    base = live_server.url
+    page = sign_in(browser, base, "agent")
+    page.goto(f"{base}/console/?view=all")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "f-number"
+    page.keyboard.press("Escape")
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("n")
+    page.wait_for_url(f"{base}/console/new/")
+    assert page.evaluate("document.activeElement.id") == "customer_phone"

@@ -285,3 +285,25 @@ def test_duplicate_warning_on_intake(world: World) -> None:
     assert created.status_code == 302 and WorkOrder.objects.count() == 2
     other_category = client.post("/console/new/", {**form, "category": ""})
     assert other_category.status_code == 302
+
+
+def test_bulk_assign_with_per_row_results(world: World, complaint: WorkOrder) -> None:
+    from kefu.workorders import actions
+    from tests.conftest import intake
+
+    closed, _ = actions.create_work_order(actor=world.agent, intake=intake(world, title="已撤"))
+    actions.withdraw_work_order(actor=world.agent, work_order_id=closed.pk, reason="客户撤诉")
+    client = world.client_for("supervisor")
+    queue = client.get("/console/?view=all").content.decode()
+    assert 'name="ids"' in queue and "批量操作" in queue
+    response = client.post("/console/bulk/", {
+        "action": "assign", "handler_id": str(world.handler.staff_id),
+        "ids": [str(complaint.pk), str(closed.pk), "999999"], "text": "请跟进"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "成功 1 条，失败 2 条" in html
+    assert complaint.number in html and closed.number in html
+    complaint.refresh_from_db()
+    assert complaint.handler_id == world.handler.staff_id
+    escalated = client.post("/console/bulk/", {"action": "escalate", "ids": [str(complaint.pk)],
+                                               "text": "批量升级"})
+    assert "成功 1 条" in escalated.content.decode()

@@ -48,6 +48,7 @@ from kefu.workorders.queries import (
     list_pending_plan_approvals,
     list_timeline,
     list_work_orders,
+    scoped_numbers,
     team_load,
 )
 from kefu.workorders.transitions import allowed_transitions
@@ -137,7 +138,9 @@ def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
         "query": query.urlencode(), "params": params,
         "statuses": WorkOrderStatus.choices, "kinds": WorkOrderKind.choices,
         "severities": Severity.choices, "channels": Channel.choices,
-        "categories": list_categories(),
+        "categories": list_categories(), "bulk_actions": BULK_ACTIONS,
+        "staff": list_staff_in_scope(actor).filter(role__in=["agent", "handler",
+                                                              "supervisor"]),
     })
 
 
@@ -439,3 +442,46 @@ def customer_view(request: HttpRequest, actor: Actor, customer_id: int) -> HttpR
     orders = list_work_orders(actor, WorkOrderFilter(customer_id=customer.pk), limit=200)
     return render(request, "console/customer.html",
                   {"actor": actor, "customer": customer, "orders": orders})
+
+
+BULK_ACTIONS = {
+    "assign": _("分派给"),
+    "request_info": _("请客户补充"),
+    "reject": _("不予受理（重复）"),
+    "escalate": _("升级"),
+}
+
+
+@require_POST
+@staff_view
+def bulk(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """One action on many work orders; each row succeeds or fails on its own."""
+    action = request.POST.get("action", "")
+    text = request.POST.get("text", "").strip()
+    handler_id = _int(request.POST.get("handler_id"))
+    results = []
+    for wo_id in [i for i in (_int(v) for v in request.POST.getlist("ids")) if i][:200]:
+        try:
+            if action == "assign":
+                actions.assign_work_order(actor=actor, work_order_id=wo_id,
+                                          handler_id=handler_id or 0, note=text)
+            elif action == "escalate":
+                actions.escalate_work_order(actor=actor, work_order_id=wo_id, reason=text)
+            elif action == "request_info":
+                perform_transition(actor=actor, work_order_id=wo_id, name="request_info",
+                                   values={"question": text})
+            elif action == "reject":
+                perform_transition(actor=actor, work_order_id=wo_id, name="reject",
+                                   values={"reject_reason": "duplicate", "note": text})
+            else:
+                raise InvalidInput("请选择批量操作", "Choose an action",
+                                   fields={"action": list(BULK_ACTIONS)})
+            results.append((wo_id, True, ""))
+        except KefuError as error:
+            results.append((wo_id, False, _message(error)))
+    numbers = {wo.pk: wo.number for wo in
+               scoped_numbers(actor, [r[0] for r in results])}
+    rows = [(numbers.get(i, str(i)), i, ok, msg) for i, ok, msg in results]
+    return render(request, "console/bulk_result.html", {
+        "actor": actor, "rows": rows, "action": BULK_ACTIONS.get(action, action),
+        "done": sum(1 for r in rows if r[2]), "failed": sum(1 for r in rows if not r[2])})

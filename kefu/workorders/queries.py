@@ -190,3 +190,8 @@ def find_possible_duplicates(actor: Actor, *, customer_id: int, category_id: int
     return list(scoped_work_orders(actor).filter(
         customer_id=customer_id, category_id=category_id, status__in=OPEN_STATUSES,
         received_at__gte=timezone.now() - timedelta(days=days)).order_by("-id")[:10])
+
+
+def scoped_numbers(actor: Actor, ids: list[int]) -> list[WorkOrder]:
+    """Numbers of the given work orders that are in scope (for result lists)."""
+    return list(scoped_work_orders(actor).filter(pk__in=ids).only("id", "number"))
