@@ -14,6 +14,7 @@ urlpatterns = [
     path("sla/", views.sla_report, name="sla"),
     path("board/", views.board, name="board"),
     path("bulk/", views.bulk, name="bulk"),
+    path("views/", views.saved_view, name="saved_view"),
     path("customers/lookup/", views.customer_lookup, name="customer_lookup"),
     path("customers/<int:customer_id>/", views.customer_view, name="customer"),
     path("work-orders/<int:wo_id>/", views.detail, name="detail"),

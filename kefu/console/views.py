@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kefu.console.fields import CHECKBOXES, FORM_FIELDS, INTEGERS, SPECS
+from kefu.console.saved_views import delete_view, list_saved_views, save_view
 from kefu.customers.actions import CustomerDetails
 from kefu.customers.queries import find_customers_by_phone, get_customer
 from kefu.errors import InvalidInput, KefuError
@@ -139,6 +140,7 @@ def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
         "statuses": WorkOrderStatus.choices, "kinds": WorkOrderKind.choices,
         "severities": Severity.choices, "channels": Channel.choices,
         "categories": list_categories(), "bulk_actions": BULK_ACTIONS,
+        "saved_views": list_saved_views(actor),
         "staff": list_staff_in_scope(actor).filter(role__in=["agent", "handler",
                                                               "supervisor"]),
     })
@@ -485,3 +487,19 @@ def bulk(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(request, "console/bulk_result.html", {
         "actor": actor, "rows": rows, "action": BULK_ACTIONS.get(action, action),
         "done": sum(1 for r in rows if r[2]), "failed": sum(1 for r in rows if not r[2])})
+
+
+@require_POST
+@staff_view
+def saved_view(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Save the current queue filter under a name, or delete a saved one."""
+    if request.POST.get("delete"):
+        delete_view(actor=actor, view_id=_int(request.POST.get("delete")) or 0)
+        return HttpResponseRedirect(reverse("console:queue"))
+    query = request.POST.get("query", "")
+    try:
+        save_view(actor=actor, name=request.POST.get("name", ""), query=query)
+    except KefuError as error:
+        return render(request, "console/error.html", {"message": _message(error)},
+                      status=error.http_status)
+    return HttpResponseRedirect(f"{reverse('console:queue')}?{query}")
