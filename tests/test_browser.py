@@ -162,3 +162,52 @@ def test_keyboard_shortcuts(world: World, live_server: Any, browser: Any) -> Non
     page.keyboard.press("n")
     page.wait_for_url(f"{base}/console/new/")
     assert page.evaluate("document.activeElement.id") == "customer_phone"
+
+
+def test_dissatisfied_customer_reopens_and_the_supervisor_sees_it(
+        world: World, live_server: Any, browser: Any) -> None:
+    from kefu.workorders import actions
+    from tests.conftest import PHONE, intake
+
+    wo, _ = actions.create_work_order(actor=world.agent, intake=intake(
+        world, title="5G网速慢", content="晚上网速不到1M"))
+    actions.assign_work_order(actor=world.supervisor, work_order_id=wo.pk,
+                              handler_id=world.handler.staff_id)
+    actions.classify_work_order(actor=world.agent, work_order_id=wo.pk,
+                                category_id=world.category.pk, severity="normal")
+    actions.start_investigation(actor=world.handler, work_order_id=wo.pk,
+                                investigation_methods=["system_data"])
+    actions.start_processing(actor=world.handler, work_order_id=wo.pk, findings="基站负荷高",
+                             evidence_summary="网管数据", responsible_party="company",
+                             plan=actions.PlanInput("repair", "扩容"))
+    actions.reply_to_customer(actor=world.handler, work_order_id=wo.pk, reply=actions.ReplyInput(
+        result="已扩容基站", process_summary="核查负荷后扩容", measures="扩容",
+        suggestions="如仍慢请反馈", cause_analysis="高峰负荷", reply_channel="sms"))
+    base = live_server.url
+    customer = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    customer.goto(f"{base}/portal/login/")
+    customer.fill("#phone", PHONE)
+    customer.click("button[value=send]")
+    customer.wait_for_selector("#code")
+    code = re.search(r"\d{6}", OutboxMessage.objects.filter(
+        template="login_code").latest("id").body)
+    assert code is not None
+    customer.fill("#code", code.group(0))
+    customer.click("button[value=verify]")
+    customer.wait_for_url(f"{base}/portal/")
+    customer.click("text=5G网速慢")
+    customer.fill("#reopen-reason", "扩容后晚上还是很慢")
+    customer.click("text=未解决，继续处理")
+    customer.wait_for_selector("text=处理中")
+    wo.refresh_from_db()
+    assert wo.status == "processing" and wo.reopen_count == 1
+
+    supervisor = sign_in(browser, base, "supervisor")
+    supervisor.set_viewport_size({"width": 1024, "height": 768})  # a tablet on its side
+    supervisor.goto(f"{base}/console/board/")
+    assert "handler" in supervisor.inner_text("main")
+    shot(supervisor, "board")
+    supervisor.goto(f"{base}/console/work-orders/{wo.pk}/")
+    assert "重开次数" in supervisor.content() and "扩容后晚上还是很慢" in supervisor.content()
+    width = supervisor.evaluate("document.documentElement.scrollWidth")
+    assert width <= 1024  # no sideways scrolling at tablet width

@@ -14,6 +14,7 @@ from kefu.orgs.actors import Actor
 from kefu.sla.calendar import WorkCalendar
 from kefu.sla.choices import ClockKind, ClockState, ClockUnit
 from kefu.sla.models import CalendarOverride, DeadlineExtension, PublishedSchedule, SlaClock
+from kefu.sla.rules import SELF_ACTING
 from kefu.workorders.models import WorkOrder
 
 _lock = threading.Lock()
@@ -106,7 +107,9 @@ def sla_compliance(actor: Actor, *, group: str, since: datetime | None = None,
         orders = orders.filter(received_at__gte=since)
     if until:
         orders = orders.filter(received_at__lt=until)
+    # The auto-close clock is the system's own timer, not a promise to the customer.
     rows = (SlaClock.objects.filter(work_order__in=orders.values("id"))
+            .exclude(clock__in=SELF_ACTING)
             .values(field)
             .annotate(met=Count("id", filter=Q(state=ClockState.MET)),
                       breached=Count("id", filter=Q(state=ClockState.BREACHED,
