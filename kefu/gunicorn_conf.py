@@ -20,3 +20,6 @@ def post_worker_init(worker: object) -> None:
         from kefu.runtime import start_background_workers
 
         start_background_workers()
+
+# Path without the query string: a search by phone number must not end up in a log file.
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'

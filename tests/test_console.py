@@ -255,10 +255,11 @@ def test_supervisor_board(world: World) -> None:
 
 def test_customer_360_and_lookup(world: World, complaint: WorkOrder) -> None:
     client = world.client_for("agent")
-    fragment = client.get(f"/console/customers/lookup/?customer_phone={PHONE}").content.decode()
+    fragment = client.post("/console/customers/lookup/",
+                           {"customer_phone": PHONE}).content.decode()
     assert complaint.number in fragment and "张*" in fragment and PHONE not in fragment
-    assert "未找到" in client.get("/console/customers/lookup/?customer_phone=13900001234"
-                                ).content.decode()
+    assert "未找到" in client.post("/console/customers/lookup/",
+                                 {"customer_phone": "13900001234"}).content.decode()
     page = client.get(f"/console/customers/{world.customer.pk}/").content.decode()
     assert complaint.number in page and "138****5678" in page
     assert world.client_for("sibling_handler").get(
@@ -307,3 +308,14 @@ def test_bulk_assign_with_per_row_results(world: World, complaint: WorkOrder) ->
     escalated = client.post("/console/bulk/", {"action": "escalate", "ids": [str(complaint.pk)],
                                                "text": "批量升级"})
     assert "成功 1 条" in escalated.content.decode()
+
+
+def test_phone_search_keeps_the_number_out_of_urls(world: World, complaint: WorkOrder) -> None:
+    client = world.client_for("agent")
+    found = client.post("/console/find-phone/", {"phone": "138-1234-5678"})
+    assert found.status_code == 302 and PHONE not in found["Location"]
+    assert "phone_key=" in found["Location"]
+    page = client.get(found["Location"]).content.decode()
+    assert complaint.number in page and PHONE not in page
+    other = client.get(client.post("/console/find-phone/", {"phone": "13900000000"})["Location"])
+    assert complaint.number not in other.content.decode()

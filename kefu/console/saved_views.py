@@ -11,7 +11,7 @@ from kefu.console.models import SavedView
 from kefu.errors import InvalidInput
 from kefu.orgs.actors import Actor
 
-_KEYS = {"view", "status", "kind", "severity", "channel", "number", "phone", "category",
+_KEYS = {"view", "status", "kind", "severity", "channel", "number", "phone_key", "category",
          "handler"}
 MAX_VIEWS = 20
 

@@ -20,7 +20,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kefu.console.fields import CHECKBOXES, FORM_FIELDS, INTEGERS, SPECS
 from kefu.console.saved_views import delete_view, list_saved_views, save_view
 from kefu.customers.actions import CustomerDetails
+from kefu.customers.crypto import digest
 from kefu.customers.queries import find_customers_by_phone, get_customer
+from kefu.customers.validators import normalise_phone
 from kefu.errors import InvalidInput, KefuError
 from kefu.escalation.queries import list_open_supervision
 from kefu.orgs.actors import Actor, NotAnActor, actor_for_user
@@ -105,7 +107,7 @@ def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
     base: dict[str, Any] = {
         "status": params.get("status") or None, "kind": params.get("kind") or None,
         "severity": params.get("severity") or None, "channel": params.get("channel") or None,
-        "number": params.get("number") or None, "phone": params.get("phone") or None,
+        "number": params.get("number") or None, "phone_key": params.get("phone_key") or None,
         "category_id": _int(params.get("category")),
         "handler_id": _int(params.get("handler")),
     }
@@ -421,10 +423,11 @@ def board(request: HttpRequest, actor: Actor) -> HttpResponse:
     })
 
 
+@require_POST
 @staff_view
 def customer_lookup(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Customers with this exact number, each with recent work orders (an htmx fragment)."""
-    phone = request.GET.get("customer_phone", "").strip()
+    phone = request.POST.get("customer_phone", "").strip()
     customers = list(find_customers_by_phone(actor, phone)[:5]) if len(phone) >= 11 else []
     for customer in customers:
         customer.recent = list_work_orders(  # type: ignore[attr-defined]
@@ -503,3 +506,12 @@ def saved_view(request: HttpRequest, actor: Actor) -> HttpResponse:
         return render(request, "console/error.html", {"message": _message(error)},
                       status=error.http_status)
     return HttpResponseRedirect(f"{reverse('console:queue')}?{query}")
+
+
+@require_POST
+@staff_view
+def find_by_phone(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Search the queue by phone without the number ever appearing in a URL or a log: the
+    page is addressed by the number's keyed digest."""
+    key = digest(normalise_phone(request.POST.get("phone", "")))
+    return HttpResponseRedirect(f"{reverse('console:queue')}?view=all&phone_key={key}")

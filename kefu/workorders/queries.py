@@ -61,6 +61,8 @@ class WorkOrderFilter:
     created_to: datetime | None = None
     number: str | None = None
     phone: str | None = None
+    # The phone's keyed digest, for links and pages that must not carry the number itself.
+    phone_key: str | None = None
     is_open: bool | None = None
     is_unassigned: bool | None = None
     is_overdue: bool | None = None
@@ -90,6 +92,8 @@ def list_work_orders(
         qs = qs.filter(number=f.number.strip().upper())
     if f.phone:
         qs = qs.filter(customer__phone_digest=digest(normalise_phone(f.phone)))
+    if f.phone_key:
+        qs = qs.filter(customer__phone_digest=f.phone_key)
     if f.is_open is not None:
         qs = qs.filter(status__in=OPEN_STATUSES) if f.is_open else qs.exclude(
             status__in=OPEN_STATUSES)
