@@ -319,3 +319,23 @@ def test_phone_search_keeps_the_number_out_of_urls(world: World, complaint: Work
     assert complaint.number in page and PHONE not in page
     other = client.get(client.post("/console/find-phone/", {"phone": "13900000000"})["Location"])
     assert complaint.number not in other.content.decode()
+
+
+def test_attachment_preview_is_scoped(world: World, complaint: WorkOrder) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    png = b"\x89PNG\r\n\x1a\n" + b"2" * 64
+    world.client_for("agent").post(f"/console/work-orders/{complaint.pk}/attachments/",
+                                   {"file": SimpleUploadedFile("截图.png", png, "image/png")})
+    attachment = complaint.attachments.get()
+    url = f"/console/work-orders/{complaint.pk}/attachments/{attachment.pk}/"
+    page = world.client_for("handler").get(f"/console/work-orders/{complaint.pk}/")
+    assert f'<img src="{url}"' in page.content.decode()
+    response = world.client_for("handler").get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == png
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Type"] == "image/png"
+    assert world.client_for("sibling_handler").get(url).status_code == 404
+    # The customer sees only what they uploaded themself.
+    assert world.client_for("customer").get(
+        f"/portal/orders/{complaint.pk}/files/{attachment.pk}/").status_code == 404

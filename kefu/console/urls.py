@@ -27,6 +27,8 @@ urlpatterns = [
          name="decide_plan"),
     path("work-orders/<int:wo_id>/escalate/", views.escalate, name="escalate"),
     path("work-orders/<int:wo_id>/attachments/", views.upload, name="upload"),
+    path("work-orders/<int:wo_id>/attachments/<int:attachment_id>/", views.attachment,
+         name="attachment"),
     path("work-orders/<int:wo_id>/reveal/", views.reveal, name="reveal"),
     path("work-orders/<int:wo_id>/extensions/", views.request_extension,
          name="request_extension"),

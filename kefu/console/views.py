@@ -9,7 +9,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -41,11 +41,13 @@ from kefu.workorders.choices import (
     WorkOrderKind,
     WorkOrderStatus,
 )
+from kefu.workorders.files import attachment_response
 from kefu.workorders.perform import perform_transition
 from kefu.workorders.queries import (
     WorkOrderFilter,
     count_received_since,
     find_possible_duplicates,
+    get_attachment,
     get_work_order,
     list_categories,
     list_pending_plan_approvals,
@@ -56,15 +58,15 @@ from kefu.workorders.queries import (
 )
 from kefu.workorders.transitions import allowed_transitions
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
-def staff_view(view: Callable[..., HttpResponse]) -> View:
+def staff_view(view: Callable[..., HttpResponseBase]) -> View:
     """Signed-in staff only; the view receives the actor."""
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             actor = actor_for_user(request.user)
         except NotAnActor:
@@ -515,3 +517,13 @@ def find_by_phone(request: HttpRequest, actor: Actor) -> HttpResponse:
     page is addressed by the number's keyed digest."""
     key = digest(normalise_phone(request.POST.get("phone", "")))
     return HttpResponseRedirect(f"{reverse('console:queue')}?view=all&phone_key={key}")
+
+
+@staff_view
+def attachment(request: HttpRequest, actor: Actor, wo_id: int, attachment_id: int
+               ) -> HttpResponseBase:
+    try:
+        return attachment_response(get_attachment(actor, wo_id, attachment_id))
+    except KefuError as error:
+        return render(request, "console/error.html", {"message": _message(error)},
+                      status=error.http_status)

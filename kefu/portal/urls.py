@@ -10,5 +10,6 @@ urlpatterns = [
     path("logout/", views.sign_out, name="logout"),
     path("new/", views.submit, name="new"),
     path("orders/<int:wo_id>/", views.detail, name="detail"),
+    path("orders/<int:wo_id>/files/<int:attachment_id>/", views.attachment, name="attachment"),
     path("orders/<int:wo_id>/<str:name>/", views.act, name="act"),
 ]

@@ -7,21 +7,23 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth import login, logout
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kefu.errors import InvalidInput, KefuError
+from kefu.errors import InvalidInput, KefuError, NotFound
 from kefu.orgs.actors import Actor, NotAnActor, actor_for_user
 from kefu.portal.actions import send_login_code, verify_login_code
 from kefu.sla.queries import list_clock_views
 from kefu.workorders import actions
 from kefu.workorders.attachments import add_attachment
+from kefu.workorders.files import attachment_response
 from kefu.workorders.perform import perform_transition
 from kefu.workorders.queries import (
     WorkOrderFilter,
+    get_attachment,
     get_work_order,
     list_timeline,
     list_work_orders,
@@ -31,9 +33,9 @@ from kefu.workorders.transitions import allowed_transitions
 PORTAL_SESSION_SECONDS = 30 * 60  # idle timeout for customers
 
 
-def customer_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def customer_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             actor = actor_for_user(request.user)
         except NotAnActor:
@@ -116,7 +118,8 @@ def _detail(request: HttpRequest, actor: Actor, wo_id: int, **extra: Any) -> Htt
                       c.state in ("running", "paused")), None)
     return render(request, "portal/detail.html", {
         "actor": actor, "wo": wo, "events": list_timeline(actor, wo), "moves": moves,
-        "reply_due": reply_due, "replies": wo.replies.order_by("id"), **extra,
+        "reply_due": reply_due, "replies": wo.replies.order_by("id"),
+        "attachments": wo.attachments.filter(uploaded_by_user_id=actor.user_id), **extra,
     }, status=extra.get("status", 200))
 
 
@@ -152,3 +155,17 @@ def act(request: HttpRequest, actor: Actor, wo_id: int, name: str) -> HttpRespon
             return render(request, "portal/error.html", {"message": _message(outer)},
                           status=outer.http_status)
     return HttpResponseRedirect(reverse("portal:detail", args=[wo_id]))
+
+
+@customer_view
+def attachment(request: HttpRequest, actor: Actor, wo_id: int, attachment_id: int
+               ) -> HttpResponseBase:
+    """Only what the customer uploaded themself: staff evidence stays internal."""
+    try:
+        found = get_attachment(actor, wo_id, attachment_id)
+        if found.uploaded_by_user_id != actor.user_id:
+            raise NotFound("附件不存在", "No such attachment")
+        return attachment_response(found)
+    except KefuError as error:
+        return render(request, "portal/error.html", {"message": _message(error)},
+                      status=error.http_status)

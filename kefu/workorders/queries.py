@@ -12,7 +12,13 @@ from kefu.customers.validators import normalise_phone
 from kefu.errors import NotFound
 from kefu.orgs.actors import Actor
 from kefu.orgs.queries import unit_ids_in_scope
-from kefu.workorders.models import Category, HandlingPlan, TimelineEvent, WorkOrder
+from kefu.workorders.models import (
+    Attachment,
+    Category,
+    HandlingPlan,
+    TimelineEvent,
+    WorkOrder,
+)
 
 
 def scoped_work_orders(actor: Actor) -> QuerySet[WorkOrder]:
@@ -199,3 +205,12 @@ def find_possible_duplicates(actor: Actor, *, customer_id: int, category_id: int
 def scoped_numbers(actor: Actor, ids: list[int]) -> list[WorkOrder]:
     """Numbers of the given work orders that are in scope (for result lists)."""
     return list(scoped_work_orders(actor).filter(pk__in=ids).only("id", "number"))
+
+
+def get_attachment(actor: Actor, work_order_id: int, attachment_id: int) -> Attachment:
+    """An attachment of a work order in scope; a customer gets only what they may see."""
+    wo = get_work_order(actor, work_order_id)
+    attachment = wo.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound("附件不存在", "No such attachment")
+    return attachment
