@@ -339,3 +339,35 @@ def test_attachment_preview_is_scoped(world: World, complaint: WorkOrder) -> Non
     # The customer sees only what they uploaded themself.
     assert world.client_for("customer").get(
         f"/portal/orders/{complaint.pk}/files/{attachment.pk}/").status_code == 404
+
+
+def test_queue_filters_sorting_and_approval_view(world: World) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kefu.workorders import actions
+    from tests.conftest import intake
+
+    older, _ = actions.create_work_order(actor=world.agent, intake=intake(
+        world, title="旧的", received_at=timezone.now() - timedelta(hours=10)))
+    newer, _ = actions.create_work_order(actor=world.agent, intake=intake(world, title="新的"))
+    client = world.client_for("supervisor")
+    html = client.get("/console/?view=all&sort=due").content.decode()
+    assert html.index(older.number) < html.index(newer.number)  # due sooner comes first
+    html = client.get("/console/?view=all").content.decode()
+    assert html.index(newer.number) < html.index(older.number)
+    today = timezone.localdate().isoformat()
+    dated = client.get(f"/console/?view=all&from={today}&to={today}").content.decode()
+    assert newer.number in dated
+    actions.classify_work_order(actor=world.agent, work_order_id=older.pk,
+                                category_id=world.category.pk, severity="normal")
+    actions.start_investigation(actor=world.handler, work_order_id=older.pk,
+                                investigation_methods=["interview"])
+    actions.start_processing(actor=world.handler, work_order_id=older.pk, findings="属实",
+                             evidence_summary="详单", responsible_party="company",
+                             plan=actions.PlanInput("compensation", "退费", "refund", 500))
+    waiting = client.get("/console/?view=approval").content.decode()
+    assert older.number in waiting and newer.number not in waiting
+    by_category = client.get(f"/console/?view=all&category={world.category.pk}").content.decode()
+    assert older.number in by_category and newer.number not in by_category

@@ -12,7 +12,7 @@ from kefu.errors import InvalidInput
 from kefu.orgs.actors import Actor
 
 _KEYS = {"view", "status", "kind", "severity", "channel", "number", "phone_key", "category",
-         "handler"}
+         "handler", "unit", "from", "to", "overdue", "sort"}
 MAX_VIEWS = 20
 
 

@@ -90,6 +90,7 @@ QUEUES = {
     "unassigned": _("未分派"),
     "due": _("即将到期"),
     "overdue": _("已超时"),
+    "approval": _("待审批"),
     "pending": _("待客户补充"),
     "all": _("全部"),
 }
@@ -112,12 +113,16 @@ def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
         "number": params.get("number") or None, "phone_key": params.get("phone_key") or None,
         "category_id": _int(params.get("category")),
         "handler_id": _int(params.get("handler")),
+        "unit_id": _int(params.get("unit")),
+        "created_from": _date(params.get("from")),
+        "created_to": _day_after(_date(params.get("to"))),
+        "is_overdue": True if params.get("overdue") == "on" else None,
     }
     if view == "mine":
         filters = WorkOrderFilter(**{**base, "handler_id": actor.staff_id}, is_open=True)
     elif view == "unassigned":
-        filters = WorkOrderFilter(**base, unit_id=actor.unit_id, is_open=True,
-                                  is_unassigned=True)
+        filters = WorkOrderFilter(**{**base, "unit_id": base["unit_id"] or actor.unit_id},
+                                  is_open=True, is_unassigned=True)
     elif view == "pending":
         base["status"] = WorkOrderStatus.PENDING_CUSTOMER
         filters = WorkOrderFilter(**base)
@@ -127,10 +132,14 @@ def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
         filters = WorkOrderFilter(**base, is_open=True,
                                   due_before=timezone.now() + timedelta(hours=24))
     elif view == "overdue":
-        filters = WorkOrderFilter(**base, is_overdue=True)
+        filters = WorkOrderFilter(**{**base, "is_overdue": True})
+    elif view == "approval":
+        filters = WorkOrderFilter(**base, is_open=True, is_awaiting_approval=True)
     else:
         filters = WorkOrderFilter(**base)
-    items = list_work_orders(actor, filters, before_id=_int(params.get("before")), limit=50)
+    order = "due" if params.get("sort") == "due" or view == "due" else "newest"
+    items = list_work_orders(actor, filters, before_id=_int(params.get("before")), limit=50,
+                             order=order)
     if view == "mine" and not items and params.get("before") is None and not any(base.values()):
         # An agent owns what they received even when someone else handles it (首问负责).
         items = list_work_orders(actor, WorkOrderFilter(owner_id=actor.staff_id, is_open=True))
@@ -139,12 +148,12 @@ def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
     template = "console/_queue_rows.html" if request.htmx else "console/queue.html"  # type: ignore[attr-defined]
     return render(request, template, {
         "actor": actor, "items": items, "view": view, "queues": QUEUES,
-        "next_before": items[-1].id if len(items) == 50 else None,
+        "next_before": items[-1].id if len(items) == 50 and order == "newest" else None,
         "query": query.urlencode(), "params": params,
         "statuses": WorkOrderStatus.choices, "kinds": WorkOrderKind.choices,
         "severities": Severity.choices, "channels": Channel.choices,
         "categories": list_categories(), "bulk_actions": BULK_ACTIONS,
-        "saved_views": list_saved_views(actor),
+        "saved_views": list_saved_views(actor), "units": list_units_in_scope(actor),
         "staff": list_staff_in_scope(actor).filter(role__in=["agent", "handler",
                                                               "supervisor"]),
     })
@@ -527,3 +536,8 @@ def attachment(request: HttpRequest, actor: Actor, wo_id: int, attachment_id: in
     except KefuError as error:
         return render(request, "console/error.html", {"message": _message(error)},
                       status=error.http_status)
+
+
+def _day_after(day: datetime | None) -> datetime | None:
+    """An inclusive "to" date becomes the exclusive start of the next day."""
+    return day + timedelta(days=1) if day else None

@@ -73,13 +73,16 @@ class WorkOrderFilter:
     is_unassigned: bool | None = None
     is_overdue: bool | None = None
     due_before: datetime | None = None
+    is_awaiting_approval: bool | None = None
 
 
 def list_work_orders(
-    actor: Actor, filters: WorkOrderFilter, *, before_id: int | None = None, limit: int = 50
+    actor: Actor, filters: WorkOrderFilter, *, before_id: int | None = None, limit: int = 50,
+    order: str = "newest",
 ) -> list[WorkOrder]:
-    """A page of work orders, newest first. Keyset pagination (`before_id`) keeps a deep page
-    as cheap as the first one on a table of millions."""
+    """A page of work orders, newest first (or soonest due: `order="due"`, one page only).
+    Keyset pagination (`before_id`) keeps a deep page as cheap as the first one on a table
+    of millions."""
     from kefu.workorders.choices import OPEN_STATUSES
 
     qs = scoped_work_orders(actor)
@@ -107,16 +110,30 @@ def list_work_orders(
         qs = qs.filter(is_overdue=f.is_overdue)
     if f.due_before is not None:
         qs = qs.filter(next_due_at__lte=f.due_before)
+    if f.is_awaiting_approval:
+        from django.db.models import Q
+
+        from kefu.sla.models import DeadlineExtension
+
+        qs = qs.filter(
+            Q(id__in=HandlingPlan.objects.filter(approval_status="pending")
+              .values("work_order_id"))
+            | Q(id__in=DeadlineExtension.objects.filter(status="pending")
+                .values("clock__work_order_id")))
     if f.is_unassigned is not None:
         qs = qs.filter(handler__isnull=f.is_unassigned)
     if before_id is not None:
         qs = qs.filter(id__lt=before_id)
     # A list row shows ids, codes and the masked customer: load only that, so a page costs
     # two decryptions per row and no joins beyond the customer and the handler's name.
+    from django.db.models import F, OrderBy
+
+    ordering: list[str | OrderBy] = (
+        [F("next_due_at").asc(nulls_last=True), "id"] if order == "due" else ["-id"])
     return list(
         qs.select_related("customer", "handler")
         .only(*_LIST_FIELDS)
-        .order_by("-id")[: max(1, min(limit, 200))]
+        .order_by(*ordering)[: max(1, min(limit, 200))]
     )
 
 
