@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "kefu.workorders",
     "kefu.sla",
     "kefu.escalation",
+    "kefu.archive",
     "kefu.audit",
     "kefu.notify",
     "kefu.api",

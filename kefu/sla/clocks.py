@@ -148,7 +148,8 @@ def _next_due(clocks: list[SlaClock]) -> datetime | None:
 
 def on_transition(wo: WorkOrder, name: str, *, is_staff: bool) -> None:
     """Apply the clock rules of one lifecycle move: one read of the work order's clocks, one
-    write of those that changed."""
+    write of those that changed. The work order's `next_due_at` and `is_overdue` are set on
+    the instance only; the caller saves them with the move itself."""
     now = timezone.now()
     clocks = list(SlaClock.objects.filter(work_order=wo).select_related("policy"))
     meets = set(MEETS.get(name, ())) | ({ClockKind.CONFIRM} if is_staff else set())
@@ -192,7 +193,7 @@ def on_transition(wo: WorkOrder, name: str, *, is_staff: bool) -> None:
         started = {c.clock: c for c in start_clocks(wo, kinds, now)}
         clocks = [started.get(c.clock, c) for c in clocks]
         clocks += [c for k, c in started.items() if all(o.clock != k for o in clocks)]
-    _set_due(wo, clocks)
+    _set_due(wo, clocks, save=False)
 
 
 def refresh_due(wo: WorkOrder) -> None:
@@ -200,11 +201,12 @@ def refresh_due(wo: WorkOrder) -> None:
     _set_due(wo, list(SlaClock.objects.filter(work_order=wo)))
 
 
-def _set_due(wo: WorkOrder, clocks: list[SlaClock]) -> None:
+def _set_due(wo: WorkOrder, clocks: list[SlaClock], *, save: bool = True) -> None:
     due = _next_due(clocks)
     overdue = any(c.state == ClockState.BREACHED and c.finished_at is None for c in clocks)
     if (due, overdue) != (wo.next_due_at, wo.is_overdue):
-        WorkOrder.objects.filter(pk=wo.pk).update(next_due_at=due, is_overdue=overdue)
+        if save:
+            WorkOrder.objects.filter(pk=wo.pk).update(next_due_at=due, is_overdue=overdue)
         wo.next_due_at, wo.is_overdue = due, overdue
 
 

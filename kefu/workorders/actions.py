@@ -138,8 +138,9 @@ def _move(
         setattr(wo, name, value)
     wo.status = new
     wo.version += 1
-    wo.save(update_fields=["status", "version", "updated_at", *changes])
     clocks.on_transition(wo, transition.name, is_staff=actor.is_staff)
+    wo.save(update_fields=["status", "version", "updated_at", "next_due_at", "is_overdue",
+                           *changes])
     _event(wo, actor, EventType.TRANSITIONED, note=note, data=data, transition=transition,
            from_status=old, is_customer_visible=transition.is_customer_visible)
     _audit(wo, actor, f"WORK_ORDER_{transition.name.upper()}",

@@ -133,6 +133,8 @@ class WorkOrder(models.Model):
     satisfaction_score = models.PositiveSmallIntegerField(null=True, blank=True)
     customer_feedback = models.TextField(_("客户反馈"), blank=True)
     archive_number = models.CharField(max_length=24, blank=True)
+    # Past retention: personal content removed, the figures kept for statistics.
+    is_anonymised = models.BooleanField(default=False)
 
     # Optimistic concurrency: every action bumps it; the API's ETag is this number.
     version = models.PositiveIntegerField(default=1)

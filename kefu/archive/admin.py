@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from kefu.archive.models import LegalHold, RetentionPolicy
+
+
+@admin.register(RetentionPolicy)
+class RetentionPolicyAdmin(admin.ModelAdmin):
+    """At least three years (the form refuses less); applies from the next retention run."""
+
+    list_display = ("work_order_kind", "years", "action")
+
+
+@admin.register(LegalHold)
+class LegalHoldAdmin(admin.ModelAdmin):
+    """Read-only: holds are set and lifted in the console or API, with a reason."""
+
+    list_display = ("work_order", "reason", "set_by_name", "set_at", "lifted_at")
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False

@@ -1,0 +1,145 @@
+"""Archived records are final; retention anonymises or purges them after the kept years,
+unless a legal hold keeps them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from kefu.archive.actions import lift_legal_hold, run_retention, set_legal_hold
+from kefu.archive.models import RetentionPolicy
+from kefu.audit.models import AuditEntry
+from kefu.audit.queries import verify_audit_chain
+from kefu.errors import Conflict, InvalidInput, PermissionRefused
+from kefu.workorders import actions
+from kefu.workorders.errors import ArchivedRecord
+from kefu.workorders.models import TimelineEvent, WorkOrder
+from tests.conftest import World, intake, requires_postgres
+
+pytestmark = pytest.mark.django_db
+
+REPLY = actions.ReplyInput(result="已处理", process_summary="核实处理", measures="整改",
+                           suggestions="无", cause_analysis="配置错误", reply_channel="sms")
+
+
+def archived(world: World, *, years_ago: float = 0, title: str = "张伟家中信号差") -> WorkOrder:
+    wo, _ = actions.create_work_order(actor=world.agent, intake=intake(world, title=title))
+    i = wo.pk
+    actions.classify_work_order(actor=world.agent, work_order_id=i,
+                                category_id=world.category.pk, severity="normal",
+                                handler_id=world.handler.staff_id)
+    actions.start_investigation(actor=world.handler, work_order_id=i,
+                                investigation_methods=["interview"])
+    actions.start_processing(actor=world.handler, work_order_id=i, findings="张伟所述属实",
+                             evidence_summary="通话录音", responsible_party="company",
+                             plan=actions.PlanInput("repair", "调整天线"))
+    actions.reply_to_customer(actor=world.handler, work_order_id=i, reply=REPLY)
+    actions.close_work_order(actor=world.agent, work_order_id=i, is_confirmed_by_customer=True,
+                             satisfaction_score=4)
+    actions.archive_work_order(actor=world.archivist, work_order_id=i)
+    if years_ago:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL kefu.retention = 'on'")
+            WorkOrder.objects.filter(pk=i).update(
+                archived_at=timezone.now() - timedelta(days=365.25 * years_ago))
+    return WorkOrder.objects.get(pk=i)
+
+
+def test_anonymise_after_three_years_keeps_the_figures(world: World) -> None:
+    old = archived(world, years_ago=3.1)
+    recent = archived(world, years_ago=1)
+    dry = run_retention(dry_run=True)
+    assert dry.due == {"anonymise": 1} and dry.done == 0
+    assert WorkOrder.objects.get(pk=old.pk).title == old.title
+    stats = run_retention()
+    assert stats.done == 1
+    old.refresh_from_db()
+    assert old.is_anonymised and old.title == "（已匿名化）" and old.contact_phone == ""
+    assert old.satisfaction_score == 4 and old.category_id == world.category.pk
+    assert not TimelineEvent.objects.filter(work_order=old).exclude(note="").exists()
+    assert WorkOrder.objects.get(pk=recent.pk).title == recent.title
+    assert AuditEntry.objects.filter(action="RETENTION_ANONYMISE").count() == 1
+    assert verify_audit_chain().ok
+    assert run_retention().done == 0  # nothing twice
+
+
+def test_purge_by_kind_policy(world: World) -> None:
+    RetentionPolicy.objects.create(work_order_kind="complaint", years=5, action="purge")
+    four = archived(world, years_ago=4)
+    six = archived(world, years_ago=6)
+    assert run_retention().done == 1
+    assert not WorkOrder.objects.filter(pk=six.pk).exists()
+    assert WorkOrder.objects.filter(pk=four.pk).exists()
+
+
+def test_legal_hold_keeps_a_record(world: World) -> None:
+    old = archived(world, years_ago=4)
+    with pytest.raises(PermissionRefused):
+        set_legal_hold(actor=world.agent, work_order_id=old.pk, reason="诉讼中")
+    with pytest.raises(InvalidInput):
+        set_legal_hold(actor=world.manager, work_order_id=old.pk, reason="")
+    set_legal_hold(actor=world.manager, work_order_id=old.pk, reason="客户提起诉讼")
+    with pytest.raises(Conflict):
+        set_legal_hold(actor=world.manager, work_order_id=old.pk, reason="再次保全")
+    stats = run_retention()
+    assert stats.held == 1 and stats.done == 0
+    lift_legal_hold(actor=world.manager, work_order_id=old.pk, reason="诉讼已结束")
+    assert run_retention().done == 1
+
+
+def test_retention_shorter_than_three_years_is_refused() -> None:
+    policy = RetentionPolicy(work_order_kind="consultation", years=2, action="purge")
+    with pytest.raises(ValidationError):
+        policy.full_clean()
+
+
+def test_archived_record_refuses_change_through_every_path(world: World) -> None:
+    wo = archived(world)
+    with pytest.raises(ArchivedRecord):
+        actions.add_note(actor=world.supervisor, work_order_id=wo.pk, note="改")
+    client = world.client_for("supervisor")
+    assert client.post(f"/console/work-orders/{wo.pk}/notes/",
+                       {"note": "改"}).status_code == 409
+    from kefu.api.tokens import issue_api_token
+    from kefu.orgs.actors import SYSTEM
+
+    token = issue_api_token(actor=SYSTEM, user=world.users["supervisor"], name="t")[1]
+    from django.test import Client
+
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    refused = api.post(f"/api/work-orders/{wo.pk}/assign",
+                       data={"handler_id": world.handler.staff_id},
+                       content_type="application/json")
+    assert refused.status_code == 409 and refused.json()["code"] == "archived"
+    from django.contrib.auth import get_user_model
+
+    root = get_user_model().objects.create_superuser("root", "root@example.com", "x")
+    admin = Client()
+    admin.force_login(root)
+    url = f"/admin/workorders/workorder/{wo.pk}/change/"
+    assert admin.post(url, {"title": "篡改"}).status_code == 403
+    assert WorkOrder.objects.get(pk=wo.pk).title == wo.title
+
+
+@requires_postgres()
+def test_postgres_refuses_direct_changes_to_archived_records(world: World) -> None:
+    wo = archived(world)
+    with pytest.raises(DatabaseError, match="cannot be changed"), transaction.atomic():
+        WorkOrder.objects.filter(pk=wo.pk).update(title="篡改")
+    with pytest.raises(DatabaseError, match="cannot be changed"), transaction.atomic():
+        WorkOrder.objects.filter(pk=wo.pk).delete()
+
+
+def test_command(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    archived(world, years_ago=3.5)
+    call_command("retention", "run", "--dry-run")
+    assert "would handle 1" in capsys.readouterr().out
+    call_command("retention", "run")
+    assert "handled 1" in capsys.readouterr().out
