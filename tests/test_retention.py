@@ -143,3 +143,37 @@ def test_command(world: World, capsys: pytest.CaptureFixture[str]) -> None:
     assert "would handle 1" in capsys.readouterr().out
     call_command("retention", "run")
     assert "handled 1" in capsys.readouterr().out
+
+
+def test_legal_hold_through_the_api(world: World) -> None:
+    from django.test import Client
+
+    from kefu.api.tokens import issue_api_token
+    from kefu.orgs.actors import SYSTEM
+
+    wo = archived(world)
+    manager = Client(HTTP_AUTHORIZATION="Bearer " + issue_api_token(
+        actor=SYSTEM, user=world.users["manager"], name="m")[1])
+    held = manager.post(f"/api/work-orders/{wo.pk}/legal-hold", data={"reason": "监管调查中"},
+                        content_type="application/json")
+    assert held.status_code == 201 and held.json()["lifted_at"] is None
+    agent = Client(HTTP_AUTHORIZATION="Bearer " + issue_api_token(
+        actor=SYSTEM, user=world.users["agent"], name="a")[1])
+    assert agent.post(f"/api/work-orders/{wo.pk}/legal-hold/lift", data={"reason": "结束了"},
+                      content_type="application/json").status_code == 403
+    lifted = manager.post(f"/api/work-orders/{wo.pk}/legal-hold/lift",
+                          data={"reason": "调查结束"}, content_type="application/json")
+    assert lifted.status_code == 200 and lifted.json()["lifted_at"] is not None
+
+
+def test_legal_hold_in_the_console(world: World) -> None:
+    wo = archived(world)
+    manager = world.client_for("manager")
+    assert "设置保全" in manager.get(f"/console/work-orders/{wo.pk}/").content.decode()
+    assert "设置保全" not in world.client_for("agent").get(
+        f"/console/work-orders/{wo.pk}/").content.decode()
+    assert manager.post(f"/console/work-orders/{wo.pk}/legal-hold/",
+                        {"reason": ""}).status_code == 422
+    manager.post(f"/console/work-orders/{wo.pk}/legal-hold/", {"reason": "客户提起诉讼"})
+    page = manager.get(f"/console/work-orders/{wo.pk}/").content.decode()
+    assert "法律保全中" in page and "解除保全" in page

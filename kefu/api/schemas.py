@@ -288,6 +288,15 @@ class ExtensionOut(Schema):
     decision_note: str
 
 
+class LegalHoldOut(Schema):
+    id: int
+    reason: str
+    set_by_name: str
+    set_at: datetime
+    lifted_at: datetime | None
+    lift_reason: str
+
+
 class CategoryOut(Schema):
     id: int
     code: str

@@ -17,6 +17,7 @@ from kefu.api.schemas import (
     CustomerRevealedOut,
     ExtensionIn,
     ExtensionOut,
+    LegalHoldOut,
     PlanDecisionIn,
     RevealIn,
     TimelineEventOut,
@@ -26,6 +27,7 @@ from kefu.api.schemas import (
     WorkOrderOut,
     WorkOrderPage,
 )
+from kefu.archive.actions import lift_legal_hold, set_legal_hold
 from kefu.customers.actions import CustomerDetails
 from kefu.errors import InvalidInput
 from kefu.sla.extensions import request_deadline_extension
@@ -190,6 +192,18 @@ def request_extension(request: HttpRequest, wo_id: int, clock: str,
         actor=actor_of(request), work_order_id=wo_id, clock=clock,
         working_days=payload.working_days, reason=payload.reason)
     return Status(201, extension)
+
+
+@router.post("/{wo_id}/legal-hold", response={201: LegalHoldOut},
+             summary="Keep the work order past its retention (managers, administrators)")
+def hold(request: HttpRequest, wo_id: int, payload: RevealIn) -> Status[Any]:
+    return Status(201, set_legal_hold(actor=actor_of(request), work_order_id=wo_id,
+                                      reason=payload.reason))
+
+
+@router.post("/{wo_id}/legal-hold/lift", response=LegalHoldOut, summary="Lift the legal hold")
+def unhold(request: HttpRequest, wo_id: int, payload: RevealIn) -> Any:
+    return lift_legal_hold(actor=actor_of(request), work_order_id=wo_id, reason=payload.reason)
 
 
 @router.get("/{wo_id}/timeline", response=list[TimelineEventOut], summary="The timeline")

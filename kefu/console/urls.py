@@ -30,6 +30,7 @@ urlpatterns = [
     path("work-orders/<int:wo_id>/attachments/<int:attachment_id>/", views.attachment,
          name="attachment"),
     path("work-orders/<int:wo_id>/reveal/", views.reveal, name="reveal"),
+    path("work-orders/<int:wo_id>/legal-hold/", views.legal_hold, name="legal_hold"),
     path("work-orders/<int:wo_id>/extensions/", views.request_extension,
          name="request_extension"),
     path("work-orders/<int:wo_id>/extensions/<int:extension_id>/decision/",

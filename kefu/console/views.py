@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kefu.archive.actions import lift_legal_hold, set_legal_hold
 from kefu.console.fields import CHECKBOXES, FORM_FIELDS, INTEGERS, SPECS
 from kefu.console.saved_views import delete_view, list_saved_views, save_view
 from kefu.customers.actions import CustomerDetails
@@ -178,6 +179,8 @@ def _detail_context(actor: Actor, wo_id: int, **extra: Any) -> dict[str, Any]:
         "can_request_extension": wo.severity != "normal" and str(actor.role) in (
             "handler", "supervisor", "manager"),
         "can_decide_extension": str(actor.role) == "manager",
+        "hold": wo.legal_holds.filter(lifted_at__isnull=True).first(),
+        "can_hold": str(actor.role) in ("manager", "admin"),
         "attachments": wo.attachments.order_by("id"),
         "staff": list_staff_in_scope(actor).filter(unit__path__startswith=wo.unit.path),
         "categories": list_categories(), "errors": {}, "values": {}, **extra,
@@ -541,3 +544,18 @@ def attachment(request: HttpRequest, actor: Actor, wo_id: int, attachment_id: in
 def _day_after(day: datetime | None) -> datetime | None:
     """An inclusive "to" date becomes the exclusive start of the next day."""
     return day + timedelta(days=1) if day else None
+
+
+@require_POST
+@staff_view
+def legal_hold(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
+    try:
+        if request.POST.get("lift"):
+            lift_legal_hold(actor=actor, work_order_id=wo_id,
+                            reason=request.POST.get("reason", ""))
+        else:
+            set_legal_hold(actor=actor, work_order_id=wo_id,
+                           reason=request.POST.get("reason", ""))
+    except KefuError as error:
+        return _detail_with_error(request, actor, wo_id, "hold", error)
+    return HttpResponseRedirect(reverse("console:detail", args=[wo_id]))
