@@ -100,7 +100,8 @@ def test_email_off_is_recorded_not_lost(world: World, settings: Any) -> None:
     settings.KEFU_USE_EMAIL = False
     with transaction.atomic():
         enqueue_message(channel=MessageChannel.EMAIL, recipient="a@example.com",
-                        template="work_order_closed", context={"number": "X", "kind": "投诉"})
+                        template="work_order_closed",
+                        context={"number": "X", "kind": "投诉", "result": "已处理"})
     assert dispatcher.dispatch_once().skipped == 1
     assert OutboxMessage.objects.get().status == OutboxStatus.SKIPPED
 
@@ -111,7 +112,8 @@ def test_failed_delivery_retried_with_backoff(world: World, settings: Any) -> No
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nobody listens
     with transaction.atomic():
         enqueue_message(channel=MessageChannel.EMAIL, recipient="a@example.com",
-                        template="work_order_closed", context={"number": "X", "kind": "投诉"})
+                        template="work_order_closed",
+                        context={"number": "X", "kind": "投诉", "result": "已处理"})
     before = timezone.now()
     assert dispatcher.dispatch_once().failed == 1
     message = OutboxMessage.objects.get()
@@ -159,3 +161,19 @@ def test_reply_sends_sms_and_email(world: World, complaint: WorkOrder) -> None:
     templates = set(OutboxMessage.objects.filter(work_order_id=complaint.pk)
                     .values_list("template", flat=True))
     assert templates == {"work_order_received", "info_requested"}
+
+
+def test_closure_notice_in_the_customers_language(world: World) -> None:
+    from kefu.customers.models import Customer
+
+    Customer.objects.filter(pk=world.customer.pk).update(preferred_language="en")
+    wo, _ = actions.create_work_order(actor=world.agent, intake=intake(world, kind="consultation"))
+    actions.answer_consultation(actor=world.agent, work_order_id=wo.pk,
+                                result="Send CXLL to 10001 to check your data",
+                                reply_channel="phone")
+    actions.close_work_order(actor=world.agent, work_order_id=wo.pk,
+                             is_confirmed_by_customer=True)
+    notice = OutboxMessage.objects.get(work_order_id=wo.pk, template="work_order_closed",
+                                       channel="sms")
+    assert notice.language == "en" and "is closed" in notice.body
+    assert "Send CXLL to 10001" in notice.body and "appeal" in notice.body

@@ -23,9 +23,12 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "work_order_closed": {
         "zh-hans": ("【客服】工单已结案",
-                    "工单 {number} 已结案。如对处理结果不满意，可在30日内提出申诉。"),
+                    "工单 {number} 已结案。处理结果：{result}\n如对处理结果不满意，可在30日内通过"
+                    "客服热线或自助服务提出申诉，也可向当地通信管理局申诉。"),
         "en": ("Work order closed",
-               "{number} is closed. If you are not satisfied you may appeal within 30 days."),
+               "{number} is closed. Result: {result}\nIf you are not satisfied you may appeal "
+               "within 30 days through our hotline or self-service, or to the regional "
+               "communications administration."),
     },
     "work_order_rejected": {
         "zh-hans": ("【客服】诉求不予受理", "工单 {number} 不予受理，原因：{reason}"),

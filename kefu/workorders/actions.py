@@ -586,7 +586,9 @@ def close_work_order(
         "satisfaction_score": satisfaction_score, "customer_feedback": feedback.strip(),
         "closing_note": how,
     }, data={"how": how, "satisfaction_score": satisfaction_score})
-    _tell_customer(wo, "work_order_closed")
+    last_reply = wo.replies.order_by("-id").first()
+    _tell_customer(wo, "work_order_closed",
+                   result=last_reply.result if last_reply else wo.closing_note)
     return wo
 
 
