@@ -177,3 +177,25 @@ def test_legal_hold_in_the_console(world: World) -> None:
     manager.post(f"/console/work-orders/{wo.pk}/legal-hold/", {"reason": "客户提起诉讼"})
     page = manager.get(f"/console/work-orders/{wo.pk}/").content.decode()
     assert "法律保全中" in page and "解除保全" in page
+
+
+def test_archive_review_queue_and_masked_export(world: World) -> None:
+    wo, _ = actions.create_work_order(actor=world.agent, intake=intake(world, kind="consultation"))
+    actions.answer_consultation(actor=world.agent, work_order_id=wo.pk, result="已解答",
+                                reply_channel="phone")
+    actions.close_work_order(actor=world.agent, work_order_id=wo.pk,
+                             is_confirmed_by_customer=True)
+    archivist = world.client_for("archivist")
+    queue = archivist.get("/console/?view=to_archive").content.decode()
+    assert wo.number in queue
+    page = archivist.get(f"/console/work-orders/{wo.pk}/").content.decode()
+    assert "档案审查" in page and "分类" in page and "处理人员" in page  # category, handler missing
+    done = archived(world)
+    export = world.client_for("supervisor").get("/console/export.csv?status=archived")
+    body = b"".join(export.streaming_content).decode("utf-8-sig")
+    assert export["Content-Type"].startswith("text/csv")
+    assert done.number in body and f"GD-{done.number}" in body and wo.number not in body
+    assert "13812345678" not in body and "138****5678" in body
+    assert AuditEntry.objects.filter(action="EXPORTED").count() == 1
+    sibling = world.client_for("sibling_handler").get("/console/export.csv?status=archived")
+    assert done.number not in b"".join(sibling.streaming_content).decode("utf-8-sig")

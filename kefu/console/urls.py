@@ -14,6 +14,7 @@ urlpatterns = [
     path("sla/", views.sla_report, name="sla"),
     path("board/", views.board, name="board"),
     path("bulk/", views.bulk, name="bulk"),
+    path("export.csv", views.export_csv, name="export"),
     path("find-phone/", views.find_by_phone, name="find_phone"),
     path("views/", views.saved_view, name="saved_view"),
     path("customers/lookup/", views.customer_lookup, name="customer_lookup"),

@@ -9,7 +9,13 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kefu.archive.actions import lift_legal_hold, set_legal_hold
+from kefu.archive.exports import record_export, stream_work_orders_csv
 from kefu.console.fields import CHECKBOXES, FORM_FIELDS, INTEGERS, SPECS
 from kefu.console.saved_views import delete_view, list_saved_views, save_view
 from kefu.customers.actions import CustomerDetails
@@ -34,6 +41,7 @@ from kefu.sla.extensions import decide_deadline_extension, request_deadline_exte
 from kefu.sla.models import DeadlineExtension
 from kefu.sla.queries import list_clock_views, list_pending_extensions, sla_compliance
 from kefu.workorders import actions
+from kefu.workorders.actions import missing_record_content
 from kefu.workorders.attachments import add_attachment
 from kefu.workorders.choices import (
     OPEN_STATUSES,
@@ -92,6 +100,7 @@ QUEUES = {
     "due": _("即将到期"),
     "overdue": _("已超时"),
     "approval": _("待审批"),
+    "to_archive": _("待归档"),
     "pending": _("待客户补充"),
     "all": _("全部"),
 }
@@ -134,6 +143,8 @@ def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
                                   due_before=timezone.now() + timedelta(hours=24))
     elif view == "overdue":
         filters = WorkOrderFilter(**{**base, "is_overdue": True})
+    elif view == "to_archive":
+        filters = WorkOrderFilter(**{**base, "status": WorkOrderStatus.CLOSED})
     elif view == "approval":
         filters = WorkOrderFilter(**base, is_open=True, is_awaiting_approval=True)
     else:
@@ -180,6 +191,8 @@ def _detail_context(actor: Actor, wo_id: int, **extra: Any) -> dict[str, Any]:
             "handler", "supervisor", "manager"),
         "can_decide_extension": str(actor.role) == "manager",
         "hold": wo.legal_holds.filter(lifted_at__isnull=True).first(),
+        "archive_review": missing_record_content(wo)
+        if wo.status == WorkOrderStatus.CLOSED and str(actor.role) == "archivist" else None,
         "can_hold": str(actor.role) in ("manager", "admin"),
         "attachments": wo.attachments.order_by("id"),
         "staff": list_staff_in_scope(actor).filter(unit__path__startswith=wo.unit.path),
@@ -559,3 +572,19 @@ def legal_hold(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
     except KefuError as error:
         return _detail_with_error(request, actor, wo_id, "hold", error)
     return HttpResponseRedirect(reverse("console:detail", args=[wo_id]))
+
+
+@staff_view
+def export_csv(request: HttpRequest, actor: Actor) -> HttpResponseBase:
+    """The current queue filter as CSV, masked, streamed in pages; the export is audited."""
+    params = request.GET
+    filters = WorkOrderFilter(
+        status=params.get("status") or None, kind=params.get("kind") or None,
+        severity=params.get("severity") or None, channel=params.get("channel") or None,
+        number=params.get("number") or None, phone_key=params.get("phone_key") or None,
+        category_id=_int(params.get("category")), unit_id=_int(params.get("unit")),
+        created_from=_date(params.get("from")), created_to=_day_after(_date(params.get("to"))))
+    record_export(actor=actor, what="work_orders", query=params.urlencode())
+    return StreamingHttpResponse(
+        stream_work_orders_csv(actor, filters), content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="work-orders.csv"'})

@@ -140,7 +140,7 @@ def list_work_orders(
 _LIST_FIELDS = (
     "id", "number", "kind", "status", "severity", "channel", "title", "category_id", "unit_id",
     "handler_id", "owner_id", "customer_id", "received_at", "version", "next_due_at",
-    "is_overdue", "customer__name",
+    "is_overdue", "archive_number", "customer__name",
     "customer__phone", "handler__display_name",
 )
 

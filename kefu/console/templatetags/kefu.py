@@ -82,6 +82,21 @@ def clock_state(value: str) -> str:
     return str(ClockState(value).label)
 
 
+_RECORD_ITEMS = {
+    "received_at": "受理时间", "content": "诉求内容", "category": "分类",
+    "customer_name": "客户姓名", "contact": "联系方式", "address": "地址",
+    "handler": "处理人员", "owner": "负责人", "process_and_result": "处理过程及结果",
+    "closed_at": "完成时间", "customer_feedback": "客户反馈", "findings": "调查结论",
+}
+
+
+@register.filter
+def record_item(name: str) -> str:
+    """A required record item of 001 §4.4.1 by its name."""
+    label = _RECORD_ITEMS.get(name, name)
+    return name if (get_language() or "").startswith("en") else label
+
+
 @register.filter
 def get_item(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key) if mapping else None
