@@ -199,3 +199,28 @@ def test_archive_review_queue_and_masked_export(world: World) -> None:
     assert AuditEntry.objects.filter(action="EXPORTED").count() == 1
     sibling = world.client_for("sibling_handler").get("/console/export.csv?status=archived")
     assert done.number not in b"".join(sibling.streaming_content).decode("utf-8-sig")
+
+
+@requires_postgres()
+def test_retention_over_100000_records_in_bounded_memory(world: World, settings: object,
+                                                        tmp_path: object) -> None:
+    import tracemalloc
+
+    from kefu.seeding.bulk import load_bulk
+
+    load_bulk(100_000, data_dir=tmp_path, batch_size=20_000,  # type: ignore[arg-type]
+              progress=lambda _: None, ends=[("archived", 1)])
+    assert WorkOrder.objects.filter(status="archived").count() >= 100_000
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL kefu.retention = 'on'")
+        cursor.execute("UPDATE workorders_workorder SET archived_at = now() - interval '4 years'"
+                       " WHERE status = 'archived'")
+    tracemalloc.start()
+    stats = run_retention()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert stats.done >= 100_000
+    assert not WorkOrder.objects.filter(status="archived", is_anonymised=False).exists()
+    assert peak < 64 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB"
+    assert AuditEntry.objects.filter(action="RETENTION_ANONYMISE").count() >= 100
+    assert verify_audit_chain().ok

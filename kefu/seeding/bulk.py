@@ -121,7 +121,8 @@ def _ensure_customers(target: int, rng: random.Random) -> list[tuple[int, int, s
 
 
 def load_bulk(work_orders: int, *, data_dir: Path, batch_size: int = 10_000, seed: int = 7,
-              progress: Callable[[str], None] = print, open_only: bool = False) -> BulkStats:
+              progress: Callable[[str], None] = print, open_only: bool = False,
+              ends: list[tuple[str, int]] | None = None) -> BulkStats:
     """Add `work_orders` realistic work orders with timelines; returns what was written."""
     started = time.monotonic()
     rng = random.Random(seed)
@@ -139,7 +140,7 @@ def load_bulk(work_orders: int, *, data_dir: Path, batch_size: int = 10_000, see
         tick = time.monotonic()
         with transaction.atomic():
             stats.events += _load_batch(count, rng, now, desks, categories, customers,
-                                        _OPEN_ENDS if open_only else _ENDS)
+                                        ends or (_OPEN_ENDS if open_only else _ENDS))
             record_audit(actor=SYSTEM, action="BULK_LOADED", object_type="work_order",
                          object_id="bulk", data={"count": count})
         done += count
