@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "kefu.sla",
     "kefu.escalation",
     "kefu.archive",
+    "kefu.surveys",
     "kefu.audit",
     "kefu.notify",
     "kefu.api",

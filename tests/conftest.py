@@ -81,7 +81,8 @@ def ensure_reference_data() -> None:
     from django.apps import apps
 
     for name in ("kefu.workorders.migrations.0002_seed_taxonomy",
-                 "kefu.sla.migrations.0003_default_policies"):
+                 "kefu.sla.migrations.0003_default_policies",
+                 "kefu.surveys.migrations.0002_default_policy"):
         importlib.import_module(name).seed(apps, None)
 
 

@@ -32,6 +32,7 @@ urlpatterns = [
          name="attachment"),
     path("work-orders/<int:wo_id>/reveal/", views.reveal, name="reveal"),
     path("work-orders/<int:wo_id>/legal-hold/", views.legal_hold, name="legal_hold"),
+    path("work-orders/<int:wo_id>/return-visit/", views.return_visit, name="return_visit"),
     path("work-orders/<int:wo_id>/extensions/", views.request_extension,
          name="request_extension"),
     path("work-orders/<int:wo_id>/extensions/<int:extension_id>/decision/",

@@ -40,6 +40,8 @@ from kefu.sla.calendar import SHANGHAI
 from kefu.sla.extensions import decide_deadline_extension, request_deadline_extension
 from kefu.sla.models import DeadlineExtension
 from kefu.sla.queries import list_clock_views, list_pending_extensions, sla_compliance
+from kefu.surveys.actions import record_return_visit
+from kefu.surveys.models import ReturnVisit
 from kefu.workorders import actions
 from kefu.workorders.actions import missing_record_content
 from kefu.workorders.attachments import add_attachment
@@ -101,6 +103,7 @@ QUEUES = {
     "overdue": _("已超时"),
     "approval": _("待审批"),
     "to_archive": _("待归档"),
+    "visits": _("待回访"),
     "pending": _("待客户补充"),
     "all": _("全部"),
 }
@@ -143,6 +146,8 @@ def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
                                   due_before=timezone.now() + timedelta(hours=24))
     elif view == "overdue":
         filters = WorkOrderFilter(**{**base, "is_overdue": True})
+    elif view == "visits":
+        filters = WorkOrderFilter(**base, has_pending_visit=True)
     elif view == "to_archive":
         filters = WorkOrderFilter(**{**base, "status": WorkOrderStatus.CLOSED})
     elif view == "approval":
@@ -191,6 +196,7 @@ def _detail_context(actor: Actor, wo_id: int, **extra: Any) -> dict[str, Any]:
             "handler", "supervisor", "manager"),
         "can_decide_extension": str(actor.role) == "manager",
         "hold": wo.legal_holds.filter(lifted_at__isnull=True).first(),
+        "visit": ReturnVisit.objects.filter(work_order=wo).first(),
         "archive_review": missing_record_content(wo)
         if wo.status == WorkOrderStatus.CLOSED and str(actor.role) == "archivist" else None,
         "can_hold": str(actor.role) in ("manager", "admin"),
@@ -588,3 +594,20 @@ def export_csv(request: HttpRequest, actor: Actor) -> HttpResponseBase:
     return StreamingHttpResponse(
         stream_work_orders_csv(actor, filters), content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="work-orders.csv"'})
+
+
+@require_POST
+@staff_view
+def return_visit(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
+    def yes_no(name: str) -> bool | None:
+        value = request.POST.get(name)
+        return None if value not in ("yes", "no") else value == "yes"
+
+    try:
+        record_return_visit(actor=actor, work_order_id=wo_id,
+                            reached=request.POST.get("reached") == "yes",
+                            satisfied=yes_no("satisfied"), resolved=yes_no("resolved"),
+                            comment=request.POST.get("comment", ""))
+    except KefuError as error:
+        return _detail_with_error(request, actor, wo_id, "visit", error)
+    return HttpResponseRedirect(reverse("console:detail", args=[wo_id]))

@@ -34,6 +34,7 @@ from kefu.orgs.permissions import (
 )
 from kefu.orgs.queries import is_unit_in_scope, list_units_in_scope
 from kefu.sla import clocks
+from kefu.surveys.actions import schedule_return_visit
 from kefu.workorders.choices import (
     OPEN_STATUSES,
     ApprovalStatus,
@@ -586,6 +587,7 @@ def close_work_order(
         "satisfaction_score": satisfaction_score, "customer_feedback": feedback.strip(),
         "closing_note": how,
     }, data={"how": how, "satisfaction_score": satisfaction_score})
+    schedule_return_visit(wo)
     last_reply = wo.replies.order_by("-id").first()
     _tell_customer(wo, "work_order_closed",
                    result=last_reply.result if last_reply else wo.closing_note)

@@ -74,6 +74,7 @@ class WorkOrderFilter:
     is_overdue: bool | None = None
     due_before: datetime | None = None
     is_awaiting_approval: bool | None = None
+    has_pending_visit: bool | None = None
 
 
 def list_work_orders(
@@ -120,6 +121,11 @@ def list_work_orders(
               .values("work_order_id"))
             | Q(id__in=DeadlineExtension.objects.filter(status="pending")
                 .values("clock__work_order_id")))
+    if f.has_pending_visit:
+        from kefu.surveys.models import ReturnVisit
+
+        qs = qs.filter(id__in=ReturnVisit.objects.filter(status="pending")
+                       .values("work_order_id"))
     if f.is_unassigned is not None:
         qs = qs.filter(handler__isnull=f.is_unassigned)
     if before_id is not None:

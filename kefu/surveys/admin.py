@@ -1,0 +1,20 @@
+from django.contrib import admin
+
+from kefu.surveys.models import ReturnVisit, ReturnVisitPolicy
+
+
+@admin.register(ReturnVisitPolicy)
+class ReturnVisitPolicyAdmin(admin.ModelAdmin):
+    list_display = ("unit", "category", "normal_share", "working_days")
+
+
+@admin.register(ReturnVisit)
+class ReturnVisitAdmin(admin.ModelAdmin):
+    list_display = ("work_order", "status", "due_at", "attempts", "is_satisfied", "is_resolved")
+    list_filter = ("status",)
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReturnVisitPolicy(models.Model):
+    """Which closed work orders get a return visit (回访): every major and urgent one, and
+    this share of normal ones, for a unit and category or for all (blank)."""
+
+    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, null=True, blank=True,
+                             verbose_name=_("单位"))
+    category = models.ForeignKey("workorders.Category", on_delete=models.CASCADE, null=True,
+                                 blank=True, verbose_name=_("分类"))
+    normal_share = models.PositiveSmallIntegerField(_("普通工单抽样比例（%）"), default=30)
+    working_days = models.PositiveSmallIntegerField(_("回访时限（工作日）"), default=2)
+
+    class Meta:
+        verbose_name = _("回访抽样规则")
+        verbose_name_plural = _("回访抽样规则")
+
+    def __str__(self) -> str:
+        return f"{self.normal_share}%"
+
+
+class VisitStatus(models.TextChoices):
+    PENDING = "pending", _("待回访")
+    DONE = "done", _("已回访")
+    UNREACHABLE = "unreachable", _("联系不上")
+
+
+class ReturnVisit(models.Model):
+    work_order = models.OneToOneField("workorders.WorkOrder", on_delete=models.CASCADE,
+                                      related_name="return_visit")
+    due_at = models.DateTimeField(_("回访期限"))
+    status = models.CharField(max_length=12, choices=VisitStatus.choices,
+                              default=VisitStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    is_satisfied = models.BooleanField(null=True)
+    is_resolved = models.BooleanField(null=True)
+    comment = models.TextField(blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by_name = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("回访")
+        verbose_name_plural = _("回访")
+        indexes = [models.Index(fields=["status", "due_at"], name="visit_pending_due")]
+
+    def __str__(self) -> str:
+        return f"visit {self.work_order_id}"

@@ -1,0 +1,89 @@
+"""Return visits after closure: sampling, recording, reopening when not satisfied."""
+
+from __future__ import annotations
+
+import pytest
+
+from kefu.errors import Conflict, InvalidInput, PermissionRefused
+from kefu.surveys.actions import is_sampled, record_return_visit
+from kefu.surveys.models import ReturnVisit, ReturnVisitPolicy
+from kefu.workorders import actions
+from kefu.workorders.models import WorkOrder
+from tests.conftest import World, intake
+
+pytestmark = pytest.mark.django_db
+
+REPLY = actions.ReplyInput(result="已处理", process_summary="核实处理", measures="整改",
+                           suggestions="无", cause_analysis="配置错误", reply_channel="sms")
+
+
+def closed(world: World, severity: str = "normal", title: str = "信号差") -> WorkOrder:
+    actor = world.supervisor if severity != "normal" else world.agent
+    wo, _ = actions.create_work_order(actor=actor, intake=intake(world, severity=severity,
+                                                                   title=title))
+    i = wo.pk
+    actions.classify_work_order(actor=actor, work_order_id=i, category_id=world.category.pk,
+                                severity=severity)
+    actions.start_investigation(actor=world.handler, work_order_id=i,
+                                investigation_methods=["interview"])
+    actions.start_processing(actor=world.handler, work_order_id=i, findings="属实",
+                             evidence_summary="记录", responsible_party="company",
+                             plan=actions.PlanInput("repair", "整改"))
+    actions.reply_to_customer(actor=world.handler, work_order_id=i, reply=REPLY)
+    actions.close_work_order(actor=world.agent, work_order_id=i, is_confirmed_by_customer=True)
+    return WorkOrder.objects.get(pk=i)
+
+
+def test_every_major_complaint_gets_a_visit(world: World) -> None:
+    wo = closed(world, severity="major")
+    visit = ReturnVisit.objects.get(work_order=wo)
+    assert visit.status == "pending" and visit.due_at > wo.closed_at
+
+
+def test_share_of_normal_ones_is_reproducible(world: World) -> None:
+    ReturnVisitPolicy.objects.update(normal_share=100)
+    assert ReturnVisit.objects.filter(work_order=closed(world)).exists()
+    ReturnVisitPolicy.objects.update(normal_share=0)
+    assert not ReturnVisit.objects.filter(work_order=closed(world, title="另一条")).exists()
+    wo = WorkOrder(number="TS-2026-00000042")
+    assert is_sampled(wo, 30) == is_sampled(wo, 30)
+    hits = sum(is_sampled(WorkOrder(number=f"TS-2026-{n:08d}"), 30) for n in range(2000))
+    assert 500 < hits < 700  # about 30 %
+
+
+def test_not_satisfied_reopens(world: World) -> None:
+    wo = closed(world, severity="major")
+    with pytest.raises(PermissionRefused):
+        record_return_visit(actor=world.handler, work_order_id=wo.pk, reached=True,
+                            satisfied=True, resolved=True)
+    with pytest.raises(InvalidInput):
+        record_return_visit(actor=world.agent, work_order_id=wo.pk, reached=True)
+    record_return_visit(actor=world.agent, work_order_id=wo.pk, reached=True, satisfied=False,
+                        resolved=False, comment="信号还是差")
+    wo.refresh_from_db()
+    assert wo.status == "processing" and wo.reopen_count == 1
+    with pytest.raises(Conflict):
+        record_return_visit(actor=world.agent, work_order_id=wo.pk, reached=True,
+                            satisfied=True, resolved=True)
+
+
+def test_unreachable_after_three_attempts(world: World) -> None:
+    wo = closed(world, severity="urgent")
+    for _ in range(3):
+        record_return_visit(actor=world.agent, work_order_id=wo.pk, reached=False)
+    visit = ReturnVisit.objects.get(work_order=wo)
+    assert visit.status == "unreachable" and visit.attempts == 3
+    wo.refresh_from_db()
+    assert wo.status == "closed"
+
+
+def test_in_the_console(world: World) -> None:
+    wo = closed(world, severity="major")
+    client = world.client_for("agent")
+    assert wo.number in client.get("/console/?view=visits").content.decode()
+    assert "登记回访" in client.get(f"/console/work-orders/{wo.pk}/").content.decode()
+    client.post(f"/console/work-orders/{wo.pk}/return-visit/",
+                {"reached": "yes", "satisfied": "yes", "resolved": "yes", "comment": "满意"})
+    visit = ReturnVisit.objects.get(work_order=wo)
+    assert visit.status == "done" and visit.is_satisfied
+    assert wo.number not in client.get("/console/?view=visits").content.decode()
