@@ -1,0 +1,28 @@
+"""Staff console: each view authenticates, loads through the actor's scope, calls one action,
+renders. One module per part of the console."""
+
+from kefu.console.views.intake import customer_lookup, customer_view, intake
+from kefu.console.views.orders import (
+    assign,
+    attachment,
+    decide_extension,
+    decide_plan,
+    detail,
+    escalate,
+    legal_hold,
+    note,
+    request_extension,
+    return_visit,
+    reveal,
+    transition,
+    upload,
+)
+from kefu.console.views.queues import bulk, export_csv, find_by_phone, queue, saved_view
+from kefu.console.views.reports import board, sla_report
+
+__all__ = [
+    "assign", "attachment", "board", "bulk", "customer_lookup", "customer_view",
+    "decide_extension", "decide_plan", "detail", "escalate", "export_csv", "find_by_phone",
+    "intake", "legal_hold", "note", "queue", "request_extension", "return_visit", "reveal",
+    "saved_view", "sla_report", "transition", "upload",
+]

@@ -1,0 +1,118 @@
+"""Shared pieces of the console views: the staff gate, parsing helpers, the work order
+page's context."""
+
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+)
+from django.shortcuts import render
+from django.utils.translation import get_language
+
+from kefu.console.fields import FORM_FIELDS, SPECS
+from kefu.errors import KefuError
+from kefu.orgs.actors import Actor, NotAnActor, actor_for_user
+from kefu.orgs.permissions import APPROVE_COMPENSATION, MARK_ESCALATED, has_capability
+from kefu.orgs.queries import list_staff_in_scope
+from kefu.sla.calendar import SHANGHAI
+from kefu.sla.models import DeadlineExtension
+from kefu.sla.queries import list_clock_views
+from kefu.surveys.models import ReturnVisit
+from kefu.workorders.actions import missing_record_content
+from kefu.workorders.choices import (
+    OPEN_STATUSES,
+    WorkOrderStatus,
+)
+from kefu.workorders.queries import (
+    get_work_order,
+    list_categories,
+    list_timeline,
+)
+from kefu.workorders.transitions import allowed_transitions
+
+View = Callable[..., HttpResponseBase]
+
+def staff_view(view: Callable[..., HttpResponseBase]) -> View:
+    """Signed-in staff only; the view receives the actor."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            actor = actor_for_user(request.user)
+        except NotAnActor:
+            return render(request, "console/error.html", {"message": "该账号没有控制台权限"},
+                          status=403)
+        if not actor.is_staff:
+            return render(request, "console/error.html", {"message": "该账号没有控制台权限"},
+                          status=403)
+        return view(request, actor, *args, **kwargs)
+
+    return wrapper
+
+def error_text(error: KefuError) -> str:
+    return error.message(get_language() or "zh-hans")
+
+def parse_int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+def detail_context(actor: Actor, wo_id: int, **extra: Any) -> dict[str, Any]:
+    wo = get_work_order(actor, wo_id)
+    moves = allowed_transitions(wo.kind, wo.status, actor)
+    forms = [
+        {"transition": t, "fields": [SPECS[name] for name in FORM_FIELDS[t.name]]}
+        for t in moves
+    ]
+    return {
+        "actor": actor, "wo": wo, "events": list_timeline(actor, wo), "forms": forms,
+        "can_escalate": has_capability(actor.role, MARK_ESCALATED)
+        and wo.status in OPEN_STATUSES and not wo.is_escalated,
+        "can_approve": has_capability(actor.role, APPROVE_COMPENSATION),
+        "plans": wo.plans.order_by("id"), "replies": wo.replies.order_by("id"),
+        "clocks": list_clock_views(wo),
+        "extensions": DeadlineExtension.objects.filter(clock__work_order=wo).select_related(
+            "clock").order_by("id"),
+        "can_request_extension": wo.severity != "normal" and str(actor.role) in (
+            "handler", "supervisor", "manager"),
+        "can_decide_extension": str(actor.role) == "manager",
+        "hold": wo.legal_holds.filter(lifted_at__isnull=True).first(),
+        "visit": ReturnVisit.objects.filter(work_order=wo).first(),
+        "archive_review": missing_record_content(wo)
+        if wo.status == WorkOrderStatus.CLOSED and str(actor.role) == "archivist" else None,
+        "can_hold": str(actor.role) in ("manager", "admin"),
+        "attachments": wo.attachments.order_by("id"),
+        "staff": list_staff_in_scope(actor).filter(unit__path__startswith=wo.unit.path),
+        "categories": list_categories(), "errors": {}, "values": {}, **extra,
+    }
+
+def detail_with_error(request: HttpRequest, actor: Actor, wo_id: int, form: str,
+                       error: KefuError) -> HttpResponse:
+    try:
+        context = detail_context(actor, wo_id, errors={form: error}, open_form=form)
+    except KefuError as outer:
+        return render(request, "console/error.html", {"message": error_text(outer)},
+                      status=outer.http_status)
+    return render(request, "console/detail.html", context, status=error.http_status)
+
+def parse_date(value: str | None) -> datetime | None:
+    try:
+        return datetime.combine(date.fromisoformat(value or ""), time.min, SHANGHAI)
+    except ValueError:
+        return None
+
+def day_after(day: datetime | None) -> datetime | None:
+    """An inclusive "to" date becomes the exclusive start of the next day."""
+    return day + timedelta(days=1) if day else None
+

@@ -1,0 +1,217 @@
+"""The work order page and every change made from it."""
+
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from kefu.archive.actions import lift_legal_hold, set_legal_hold
+from kefu.console.fields import CHECKBOXES, FORM_FIELDS, INTEGERS, SPECS
+from kefu.console.views.base import (
+    detail_context,
+    detail_with_error,
+    error_text,
+    parse_int,
+    staff_view,
+)
+from kefu.errors import InvalidInput, KefuError
+from kefu.orgs.actors import Actor
+from kefu.sla.extensions import decide_deadline_extension, request_deadline_extension
+from kefu.surveys.actions import record_return_visit
+from kefu.workorders import actions
+from kefu.workorders.attachments import add_attachment
+from kefu.workorders.files import attachment_response
+from kefu.workorders.perform import perform_transition
+from kefu.workorders.queries import (
+    get_attachment,
+    get_work_order,
+)
+
+
+@staff_view
+def detail(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
+    try:
+        context = detail_context(actor, wo_id)
+    except KefuError as error:
+        return render(request, "console/error.html", {"message": error_text(error)},
+                      status=error.http_status)
+    return render(request, "console/detail.html", context)
+
+def _transition_values(request: HttpRequest, name: str) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for field in FORM_FIELDS.get(name, ()):
+        if field in CHECKBOXES:
+            values[field] = request.POST.get(field) == "on"
+        elif SPECS[field].widget == "multiselect":
+            values[field] = request.POST.getlist(field)
+        elif field in INTEGERS:
+            values[field] = parse_int(request.POST.get(field))
+        else:
+            values[field] = request.POST.get(field, "").strip()
+    if values.get("amount") == "":
+        values["amount"] = None
+    return values
+
+@require_POST
+@staff_view
+def transition(request: HttpRequest, actor: Actor, wo_id: int, name: str) -> HttpResponse:
+    values = _transition_values(request, name)
+    try:
+        perform_transition(actor=actor, work_order_id=wo_id, name=name, values=values,
+                           expected_version=parse_int(request.POST.get("version")))
+    except KefuError as error:
+        try:
+            context = detail_context(actor, wo_id, errors={name: error}, values=values,
+                                      open_form=name)
+        except KefuError as outer:
+            return render(request, "console/error.html", {"message": error_text(outer)},
+                          status=outer.http_status)
+        return render(request, "console/detail.html", context, status=error.http_status)
+    return HttpResponseRedirect(reverse("console:detail", args=[wo_id]))
+
+@require_POST
+@staff_view
+def assign(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
+    try:
+        actions.assign_work_order(
+            actor=actor, work_order_id=wo_id,
+            handler_id=parse_int(request.POST.get("handler_id")) or 0,
+            note=request.POST.get("note", ""),
+            expected_version=parse_int(request.POST.get("version")),
+        )
+    except KefuError as error:
+        return detail_with_error(request, actor, wo_id, "assign", error)
+    return HttpResponseRedirect(reverse("console:detail", args=[wo_id]))
+
+@require_POST
+@staff_view
+def note(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
+    try:
+        actions.add_note(actor=actor, work_order_id=wo_id, note=request.POST.get("note", ""),
+                         is_customer_visible=request.POST.get("is_customer_visible") == "on")
+    except KefuError as error:
+        return detail_with_error(request, actor, wo_id, "note", error)
+    return HttpResponseRedirect(reverse("console:detail", args=[wo_id]))
+
+@require_POST
+@staff_view
+def decide_plan(request: HttpRequest, actor: Actor, wo_id: int, plan_id: int) -> HttpResponse:
+    try:
+        get_work_order(actor, wo_id)
+        actions.decide_handling_plan(actor=actor, plan_id=plan_id,
+                                     is_approved=request.POST.get("decision") == "approve",
+                                     note=request.POST.get("note", ""))
+    except KefuError as error:
+        return detail_with_error(request, actor, wo_id, "plans", error)
+    return HttpResponseRedirect(reverse("console:detail", args=[wo_id]))
+
+@require_POST
+@staff_view
+def escalate(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
+    try:
+        actions.escalate_work_order(actor=actor, work_order_id=wo_id,
+                                    reason=request.POST.get("reason", ""),
+                                    expected_version=parse_int(request.POST.get("version")))
+    except KefuError as error:
+        return detail_with_error(request, actor, wo_id, "escalate", error)
+    return HttpResponseRedirect(reverse("console:detail", args=[wo_id]))
+
+@require_POST
+@staff_view
+def upload(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
+    file = request.FILES.get("file")
+    try:
+        if file is None:
+            raise InvalidInput("请选择文件", "Choose a file", fields={"file": ["必填 / required"]})
+        add_attachment(actor=actor, work_order_id=wo_id, name=file.name or "attachment",
+                       content_type=file.content_type or "", stream=file)
+    except KefuError as error:
+        return detail_with_error(request, actor, wo_id, "upload", error)
+    return HttpResponseRedirect(reverse("console:detail", args=[wo_id]))
+
+@require_POST
+@staff_view
+def reveal(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
+    """The customer's personal data, unmasked for this actor and logged (an htmx fragment)."""
+    try:
+        wo = actions.reveal_contact(actor=actor, work_order_id=wo_id,
+                                    reason=request.POST.get("reason", ""))
+    except KefuError as error:
+        return render(request, "console/_reveal.html", {"error": error, "wo_id": wo_id},
+                      status=error.http_status)
+    return render(request, "console/_reveal.html", {"wo": wo, "customer": wo.customer})
+
+@require_POST
+@staff_view
+def request_extension(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
+    try:
+        request_deadline_extension(
+            actor=actor, work_order_id=wo_id, clock=request.POST.get("clock", ""),
+            working_days=parse_int(request.POST.get("working_days")) or 0,
+            reason=request.POST.get("reason", ""))
+    except KefuError as error:
+        return detail_with_error(request, actor, wo_id, "clocks", error)
+    return HttpResponseRedirect(reverse("console:detail", args=[wo_id]))
+
+@require_POST
+@staff_view
+def decide_extension(request: HttpRequest, actor: Actor, wo_id: int,
+                     extension_id: int) -> HttpResponse:
+    try:
+        get_work_order(actor, wo_id)
+        decide_deadline_extension(actor=actor, extension_id=extension_id,
+                                  is_approved=request.POST.get("decision") == "approve",
+                                  note=request.POST.get("note", ""))
+    except KefuError as error:
+        return detail_with_error(request, actor, wo_id, "clocks", error)
+    return HttpResponseRedirect(reverse("console:detail", args=[wo_id]))
+
+@staff_view
+def attachment(request: HttpRequest, actor: Actor, wo_id: int, attachment_id: int
+               ) -> HttpResponseBase:
+    try:
+        return attachment_response(get_attachment(actor, wo_id, attachment_id))
+    except KefuError as error:
+        return render(request, "console/error.html", {"message": error_text(error)},
+                      status=error.http_status)
+
+@require_POST
+@staff_view
+def legal_hold(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
+    try:
+        if request.POST.get("lift"):
+            lift_legal_hold(actor=actor, work_order_id=wo_id,
+                            reason=request.POST.get("reason", ""))
+        else:
+            set_legal_hold(actor=actor, work_order_id=wo_id,
+                           reason=request.POST.get("reason", ""))
+    except KefuError as error:
+        return detail_with_error(request, actor, wo_id, "hold", error)
+    return HttpResponseRedirect(reverse("console:detail", args=[wo_id]))
+
+@require_POST
+@staff_view
+def return_visit(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
+    def yes_no(name: str) -> bool | None:
+        value = request.POST.get(name)
+        return None if value not in ("yes", "no") else value == "yes"
+
+    try:
+        record_return_visit(actor=actor, work_order_id=wo_id,
+                            reached=request.POST.get("reached") == "yes",
+                            satisfied=yes_no("satisfied"), resolved=yes_no("resolved"),
+                            comment=request.POST.get("comment", ""))
+    except KefuError as error:
+        return detail_with_error(request, actor, wo_id, "visit", error)
+    return HttpResponseRedirect(reverse("console:detail", args=[wo_id]))
+

@@ -1,0 +1,55 @@
+"""Views for supervisors and managers: the team board and SLA compliance."""
+
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+)
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kefu.console.views.base import parse_date, staff_view
+from kefu.escalation.queries import list_open_supervision
+from kefu.orgs.actors import Actor
+from kefu.sla.calendar import SHANGHAI
+from kefu.sla.queries import list_pending_extensions, sla_compliance
+from kefu.workorders.queries import (
+    count_received_since,
+    list_pending_plan_approvals,
+    team_load,
+)
+
+
+@staff_view
+def sla_report(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Clocks met on time against breached, per clock kind, unit and category."""
+    since, until = parse_date(request.GET.get("from")), parse_date(request.GET.get("to"))
+    tables = [
+        (_("按时限"), sla_compliance(actor, group="clock", since=since, until=until)),
+        (_("按单位"), sla_compliance(actor, group="unit", since=since, until=until)),
+        (_("按分类"), sla_compliance(actor, group="category", since=since, until=until)),
+    ]
+    return render(request, "console/sla.html", {
+        "actor": actor, "tables": tables, "since": request.GET.get("from", ""),
+        "until": request.GET.get("to", "")})
+
+@staff_view
+def board(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The supervisor's view: team load, supervision, approvals, today's intake and SLA."""
+    today = datetime.combine(timezone.now().astimezone(SHANGHAI).date(), time.min, SHANGHAI)
+    compliance = sla_compliance(actor, group="clock", since=today - timedelta(days=30))
+    return render(request, "console/board.html", {
+        "actor": actor, "team": team_load(actor),
+        "supervision": list_open_supervision(actor)[:50],
+        "plans": list_pending_plan_approvals(actor)[:50],
+        "extensions": list_pending_extensions(actor)[:50],
+        "received_today": count_received_since(actor, today),
+        "compliance": [r for r in compliance if r.rate is not None],
+        "now": timezone.now(),
+    })
+
