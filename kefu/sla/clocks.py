@@ -71,7 +71,9 @@ def allowance_seconds(calendar: WorkCalendar, policy: SlaPolicy, start: datetime
     return int((end - start).total_seconds())
 
 
-def _after(calendar: WorkCalendar, policy: SlaPolicy, start: datetime, seconds: int) -> datetime:
+def after_clock_time(calendar: WorkCalendar, policy: SlaPolicy, start: datetime,
+                     seconds: int) -> datetime:
+    """The instant `seconds` of the clock's own time after `start`."""
     if policy.unit == ClockUnit.WORKING_DAYS:
         return calendar.instant_after_working_seconds(start, seconds)
     return start + timedelta(seconds=seconds)
@@ -81,7 +83,7 @@ def _schedule(clock: SlaClock, calendar: WorkCalendar, start: datetime) -> None:
     deadline = compute_deadline(calendar, start, clock.policy)
     allowance = allowance_seconds(calendar, clock.policy, start, deadline.at)
     clock.started_at, clock.deadline = start, deadline.at
-    clock.warn_at = _after(calendar, clock.policy, start,
+    clock.warn_at = after_clock_time(calendar, clock.policy, start,
                            allowance * clock.policy.warn_percent // 100)
     clock.is_provisional = deadline.is_provisional
 
@@ -137,10 +139,11 @@ def start_intake_clocks(wo: WorkOrder, *, is_staff: bool) -> None:
             clock.state, clock.finished_at = ClockState.MET, now
         clocks.append(clock)
     SlaClock.objects.bulk_create(clocks)
-    wo.next_due_at = _next_due(clocks)
+    wo.next_due_at = next_due(clocks)
 
 
-def _next_due(clocks: list[SlaClock]) -> datetime | None:
+def next_due(clocks: list[SlaClock]) -> datetime | None:
+    """The earliest unsent warning or deadline of the running clocks."""
     moments = [c.warn_at if c.warned_at is None else c.deadline
                for c in clocks if c.state == ClockState.RUNNING]
     return min(moments, default=None)
@@ -178,8 +181,8 @@ def on_transition(wo: WorkOrder, name: str, *, is_staff: bool) -> None:
             assert clock.paused_at is not None
             # The deadline moves by the clock time that passed while the customer had it.
             shift = allowance_seconds(calendar, clock.policy, clock.paused_at, now)
-            clock.deadline = _after(calendar, clock.policy, clock.deadline, shift)
-            clock.warn_at = _after(calendar, clock.policy, clock.warn_at, shift)
+            clock.deadline = after_clock_time(calendar, clock.policy, clock.deadline, shift)
+            clock.warn_at = after_clock_time(calendar, clock.policy, clock.warn_at, shift)
             clock.paused_seconds += shift
             clock.state, clock.paused_at = ClockState.RUNNING, None
         if (clock.state, clock.finished_at, clock.paused_at, clock.deadline,
@@ -202,7 +205,7 @@ def refresh_due(wo: WorkOrder) -> None:
 
 
 def _set_due(wo: WorkOrder, clocks: list[SlaClock], *, save: bool = True) -> None:
-    due = _next_due(clocks)
+    due = next_due(clocks)
     overdue = any(c.state == ClockState.BREACHED and c.finished_at is None for c in clocks)
     if (due, overdue) != (wo.next_due_at, wo.is_overdue):
         if save:
@@ -232,8 +235,8 @@ def recompute_open_clocks(first_day: date, last_day: date, *, batch: int = 2000)
             before = (clock.deadline, clock.warn_at, clock.is_provisional)
             started, paused = clock.started_at, clock.paused_seconds
             _schedule(clock, calendar, started)
-            clock.deadline = _after(calendar, clock.policy, clock.deadline, paused)
-            clock.warn_at = _after(calendar, clock.policy, clock.warn_at, paused)
+            clock.deadline = after_clock_time(calendar, clock.policy, clock.deadline, paused)
+            clock.warn_at = after_clock_time(calendar, clock.policy, clock.warn_at, paused)
             clock.paused_seconds = paused
             if (clock.deadline, clock.warn_at, clock.is_provisional) != before:
                 changed.append(clock)

@@ -16,7 +16,7 @@ from kefu.orgs.actors import Actor
 from kefu.orgs.choices import Role
 from kefu.sla.calendar import SHANGHAI
 from kefu.sla.choices import ClockKind, ClockState
-from kefu.sla.clocks import _after, refresh_due
+from kefu.sla.clocks import after_clock_time, refresh_due
 from kefu.sla.models import DeadlineExtension, ExtensionStatus, SlaClock
 from kefu.sla.queries import current_calendar
 from kefu.workorders.choices import EventType, Severity
@@ -112,7 +112,7 @@ def decide_deadline_extension(
         clock.deadline = calendar.add_working_days(
             clock.deadline - timedelta(seconds=1), extension.working_days).at
         shift = calendar.working_seconds_between(old, clock.deadline)
-        clock.warn_at = _after(calendar, clock.policy, clock.warn_at, shift)
+        clock.warn_at = after_clock_time(calendar, clock.policy, clock.warn_at, shift)
         if clock.warned_at is not None and clock.warn_at > now:
             clock.warned_at = None
         clock.save(update_fields=["deadline", "warn_at", "warned_at"])

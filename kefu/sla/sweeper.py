@@ -24,7 +24,7 @@ from kefu.orgs.actors import SYSTEM
 from kefu.orgs.choices import Role
 from kefu.orgs.models import OrgUnit, Staff
 from kefu.sla.choices import ClockKind, ClockState
-from kefu.sla.clocks import _next_due
+from kefu.sla.clocks import next_due
 from kefu.sla.models import SlaClock
 from kefu.sla.rules import SELF_ACTING
 from kefu.workorders.choices import EventType
@@ -127,7 +127,7 @@ def sweep_batch(now: datetime, *, batch: int = 1000) -> SweepStats:
             stats.breaches += len(breached_now)
             _escalate(wo, breached_now, now, parents.get(wo.unit_id) or wo.unit_id,
                       (emails, supervisors), (events, audits, messages, entries))
-        wo.next_due_at = _next_due(
+        wo.next_due_at = next_due(
             [c for c in clocks if c.clock not in SELF_ACTING or c.deadline > now])
         wo.is_overdue = any(c.state == ClockState.BREACHED and c.finished_at is None
                             for c in clocks)

@@ -70,7 +70,10 @@ REQUIRED = "必填 / required"
 # --- shared steps -------------------------------------------------------------------------
 
 
-def _lock(actor: Actor, work_order_id: int, expected_version: int | None) -> WorkOrder:
+def lock_work_order(actor: Actor, work_order_id: int,
+                    expected_version: int | None) -> WorkOrder:
+    """The work order locked for this transaction, in scope, at the expected version and not
+    archived; raises otherwise."""
     try:
         wo = scoped_work_orders(actor).select_for_update().get(pk=work_order_id)
     except WorkOrder.DoesNotExist:
@@ -108,7 +111,7 @@ def _choice(value: str, choices: type[Any], field_name: str) -> str:
     return value
 
 
-def _event(
+def record_event(
     wo: WorkOrder, actor: Actor, event_type: EventType, *, note: str = "",
     data: dict[str, Any] | None = None, is_customer_visible: bool = False,
     transition: Transition | None = None, from_status: str = "",
@@ -122,7 +125,8 @@ def _event(
     )
 
 
-def _audit(wo: WorkOrder, actor: Actor, action: str, data: dict[str, Any]) -> None:
+def audit_work_order(wo: WorkOrder, actor: Actor, action: str,
+                     data: dict[str, Any]) -> None:
     record_audit(actor=actor, action=action, object_type="work_order", object_id=wo.pk,
                  data={"number": wo.number, "version": wo.version, **data})
 
@@ -142,9 +146,9 @@ def _move(
     clocks.on_transition(wo, transition.name, is_staff=actor.is_staff)
     wo.save(update_fields=["status", "version", "updated_at", "next_due_at", "is_overdue",
                            *changes])
-    _event(wo, actor, EventType.TRANSITIONED, note=note, data=data, transition=transition,
+    record_event(wo, actor, EventType.TRANSITIONED, note=note, data=data, transition=transition,
            from_status=old, is_customer_visible=transition.is_customer_visible)
-    _audit(wo, actor, f"WORK_ORDER_{transition.name.upper()}",
+    audit_work_order(wo, actor, f"WORK_ORDER_{transition.name.upper()}",
            {"from": old, "to": new, **(data or {})})
 
 
@@ -310,7 +314,7 @@ def _create_work_order(
     if key and actor.user_id is not None:
         IdempotencyRecord.objects.create(user_id=actor.user_id, key=key, fingerprint=fingerprint,
                                          work_order=wo)
-    _event(wo, actor, EventType.CREATED, is_customer_visible=True,
+    record_event(wo, actor, EventType.CREATED, is_customer_visible=True,
            data={"channel": wo.channel, "call_id": wo.call_id, "kind": wo.kind})
     clocks.start_intake_clocks(wo, is_staff=actor.is_staff)
     # The two locks every intake shares, the number sequence and the audit chain head, are
@@ -366,7 +370,7 @@ def classify_work_order(
     handler_id: int | None = None, note: str = "", expected_version: int | None = None,
 ) -> WorkOrder:
     """Set category and severity (001 §3.1.2, §4.2.2), optionally the handler."""
-    wo = _lock(actor, work_order_id, expected_version)
+    wo = lock_work_order(actor, work_order_id, expected_version)
     t = check_transition(wo.kind, wo.status, "classify", actor)
     _require(t, {"category": category_id, "severity": severity})
     category = _category(category_id)
@@ -387,7 +391,7 @@ def answer_consultation(
     expected_version: int | None = None,
 ) -> WorkOrder:
     """Answer a consultation directly (001 §2.2)."""
-    wo = _lock(actor, work_order_id, expected_version)
+    wo = lock_work_order(actor, work_order_id, expected_version)
     t = check_transition(wo.kind, wo.status, "answer", actor)
     _require(t, {"result": result.strip(), "reply_channel": reply_channel})
     _choice(reply_channel, Channel, "reply_channel")
@@ -407,7 +411,7 @@ def start_investigation(
     expected_version: int | None = None,
 ) -> WorkOrder:
     """Begin verifying the facts (001 §3.2.2); the actor becomes handler if there is none."""
-    wo = _lock(actor, work_order_id, expected_version)
+    wo = lock_work_order(actor, work_order_id, expected_version)
     t = check_transition(wo.kind, wo.status, "start_investigation", actor)
     _require(t, {"investigation_methods": investigation_methods})
     methods = [_choice(m, InvestigationMethod, "investigation_methods")
@@ -454,7 +458,7 @@ def _add_plan(wo: WorkOrder, actor: Actor, plan: PlanInput) -> HandlingPlan:
         amount=amount, approval_status=approval, approver_role=approver,
         created_at=timezone.now(), created_by_name=actor.name, created_by_user_id=actor.user_id,
     )
-    _event(wo, actor, EventType.PLAN_ADDED, note=created.description,
+    record_event(wo, actor, EventType.PLAN_ADDED, note=created.description,
            data={"plan_id": created.pk, "plan_type": created.plan_type,
                  "amount": str(amount), "approval": approval, "approver_role": approver})
     return created
@@ -466,7 +470,7 @@ def start_processing(
     responsible_party: str, plan: PlanInput, note: str = "", expected_version: int | None = None,
 ) -> WorkOrder:
     """Record the findings and the responsible party (001 §3.2.5) and adopt a plan."""
-    wo = _lock(actor, work_order_id, expected_version)
+    wo = lock_work_order(actor, work_order_id, expected_version)
     t = check_transition(wo.kind, wo.status, "start_processing", actor)
     _require(t, {"findings": findings.strip(), "evidence_summary": evidence_summary.strip(),
                  "responsible_party": responsible_party, "plan_type": plan.plan_type,
@@ -486,7 +490,7 @@ def begin_handling(
     expected_version: int | None = None,
 ) -> WorkOrder:
     """Start carrying out a service request, appointment or repair."""
-    wo = _lock(actor, work_order_id, expected_version)
+    wo = lock_work_order(actor, work_order_id, expected_version)
     t = check_transition(wo.kind, wo.status, "begin_handling", actor)
     _require(t, {"plan_type": plan.plan_type, "plan_description": plan.description.strip()})
     created = _add_plan(wo, actor, plan)
@@ -502,7 +506,7 @@ def request_customer_info(
     *, actor: Actor, work_order_id: int, question: str, expected_version: int | None = None,
 ) -> WorkOrder:
     """Wait for the customer to supply something; the SLA clocks pause meanwhile."""
-    wo = _lock(actor, work_order_id, expected_version)
+    wo = lock_work_order(actor, work_order_id, expected_version)
     t = check_transition(wo.kind, wo.status, "request_info", actor)
     _require(t, {"question": question.strip()})
     _move(wo, actor, t, note=question.strip(), changes={
@@ -517,7 +521,7 @@ def resume_from_customer(
     *, actor: Actor, work_order_id: int, note: str, expected_version: int | None = None,
 ) -> WorkOrder:
     """The customer supplied what was asked: back to the state before the pause."""
-    wo = _lock(actor, work_order_id, expected_version)
+    wo = lock_work_order(actor, work_order_id, expected_version)
     t = check_transition(wo.kind, wo.status, "resume", actor)
     _require(t, {"note": note.strip()})
     target = wo.pending_return_status or S.RECEIVED
@@ -543,7 +547,7 @@ def reply_to_customer(
     expected_version: int | None = None,
 ) -> WorkOrder:
     """Send the written reply (001 §4.3); refused while a compensation awaits approval."""
-    wo = _lock(actor, work_order_id, expected_version)
+    wo = lock_work_order(actor, work_order_id, expected_version)
     t = check_transition(wo.kind, wo.status, "reply", actor)
     values = {k: (v.strip() if isinstance(v, str) else v) for k, v in asdict(reply).items()}
     _require(t, values)
@@ -572,7 +576,7 @@ def close_work_order(
     expected_version: int | None = None,
 ) -> WorkOrder:
     """Close on the customer's confirmation, or automatically when they did not answer."""
-    wo = _lock(actor, work_order_id, expected_version)
+    wo = lock_work_order(actor, work_order_id, expected_version)
     t = check_transition(wo.kind, wo.status, "close", actor)
     if is_auto_close and not actor.is_system:
         raise PermissionRefused("只有系统可以自动结案", "Only the system closes automatically")
@@ -599,7 +603,7 @@ def reopen_work_order(
     *, actor: Actor, work_order_id: int, reason: str, expected_version: int | None = None,
 ) -> WorkOrder:
     """The customer is not satisfied: handle it further (001 §4.2.1), counted."""
-    wo = _lock(actor, work_order_id, expected_version)
+    wo = lock_work_order(actor, work_order_id, expected_version)
     t = check_transition(wo.kind, wo.status, "reopen", actor)
     _require(t, {"reason": reason.strip()})
     _move(wo, actor, t, note=reason.strip(), changes={
@@ -616,7 +620,7 @@ def reject_work_order(
     expected_version: int | None = None,
 ) -> WorkOrder:
     """Not accepted: a duplicate, invalid or out of scope, with the reason."""
-    wo = _lock(actor, work_order_id, expected_version)
+    wo = lock_work_order(actor, work_order_id, expected_version)
     t = check_transition(wo.kind, wo.status, "reject", actor)
     _require(t, {"reject_reason": reject_reason, "note": note.strip()})
     _choice(reject_reason, RejectReason, "reject_reason")
@@ -631,7 +635,7 @@ def withdraw_work_order(
     *, actor: Actor, work_order_id: int, reason: str, expected_version: int | None = None,
 ) -> WorkOrder:
     """The customer withdraws (撤诉)."""
-    wo = _lock(actor, work_order_id, expected_version)
+    wo = lock_work_order(actor, work_order_id, expected_version)
     t = check_transition(wo.kind, wo.status, "withdraw", actor)
     _require(t, {"reason": reason.strip()})
     _move(wo, actor, t, note=reason.strip(), changes={})
@@ -645,7 +649,7 @@ def merge_work_order(
     expected_version: int | None = None,
 ) -> WorkOrder:
     """Merge a duplicate into another open work order of the same customer and kind."""
-    wo = _lock(actor, work_order_id, expected_version)
+    wo = lock_work_order(actor, work_order_id, expected_version)
     t = check_transition(wo.kind, wo.status, "merge", actor)
     _require(t, {"target_number": target_number.strip()})
     target = (scoped_work_orders(actor).select_for_update()
@@ -662,7 +666,7 @@ def merge_work_order(
                            fields={"target_number": ["已结束 / not open"]})
     _move(wo, actor, t, note=note, changes={"merged_into": target},
           data={"target": target.number})
-    _event(target, actor, EventType.MERGED_IN, note=note, data={"source": wo.number})
+    record_event(target, actor, EventType.MERGED_IN, note=note, data={"source": wo.number})
     return wo
 
 
@@ -687,7 +691,7 @@ def archive_work_order(
     *, actor: Actor, work_order_id: int, expected_version: int | None = None,
 ) -> WorkOrder:
     """Archive after review of the record content (001 §3.5.3); an archived record is final."""
-    wo = _lock(actor, work_order_id, expected_version)
+    wo = lock_work_order(actor, work_order_id, expected_version)
     t = check_transition(wo.kind, wo.status, "archive", actor)
     if wo.status == S.CLOSED and (missing := missing_record_content(wo)):
         raise MissingFields("档案内容不完整，不能归档", "Record content is incomplete",
@@ -711,7 +715,7 @@ def assign_work_order(
     """Give the work order to a handler of its unit; the owner stays accountable (首问负责)."""
     if not has_capability(actor.role, ASSIGN_WORK_ORDER):
         raise PermissionRefused("您的角色不能分派工单", "Your role may not assign work orders")
-    wo = _lock(actor, work_order_id, expected_version)
+    wo = lock_work_order(actor, work_order_id, expected_version)
     if wo.status not in OPEN_STATUSES:
         raise Conflict("已结束的工单不能分派", "A finished work order cannot be assigned")
     handler = _staff_in_scope(actor, handler_id, wo.unit)
@@ -719,9 +723,9 @@ def assign_work_order(
     wo.handler = handler
     wo.version += 1
     wo.save(update_fields=["handler", "version", "updated_at"])
-    _event(wo, actor, EventType.ASSIGNED, note=note,
+    record_event(wo, actor, EventType.ASSIGNED, note=note,
            data={"from": previous, "to": handler.pk, "to_name": handler.display_name})
-    _audit(wo, actor, "WORK_ORDER_ASSIGNED", {"from": previous, "to": handler.pk})
+    audit_work_order(wo, actor, "WORK_ORDER_ASSIGNED", {"from": previous, "to": handler.pk})
     return wo
 
 
@@ -733,12 +737,12 @@ def add_note(
     """An internal note, or a message the customer sees."""
     if not note.strip():
         raise InvalidInput("备注不能为空", "The note is empty", fields={"note": [REQUIRED]})
-    wo = _lock(actor, work_order_id, expected_version)
+    wo = lock_work_order(actor, work_order_id, expected_version)
     visible = is_customer_visible or actor.is_customer
     wo.version += 1
     wo.save(update_fields=["version", "updated_at"])
-    _event(wo, actor, EventType.NOTE_ADDED, note=note.strip(), is_customer_visible=visible)
-    _audit(wo, actor, "WORK_ORDER_NOTE_ADDED", {"is_customer_visible": visible})
+    record_event(wo, actor, EventType.NOTE_ADDED, note=note.strip(), is_customer_visible=visible)
+    audit_work_order(wo, actor, "WORK_ORDER_NOTE_ADDED", {"is_customer_visible": visible})
     return wo
 
 
@@ -752,14 +756,14 @@ def escalate_work_order(
                                 "Only supervisors or managers escalate")
     if not reason.strip():
         raise InvalidInput("请填写升级原因", "Give the reason", fields={"reason": [REQUIRED]})
-    wo = _lock(actor, work_order_id, expected_version)
+    wo = lock_work_order(actor, work_order_id, expected_version)
     if wo.status not in OPEN_STATUSES:
         raise Conflict("已结束的工单不能升级", "A finished work order cannot be escalated")
     wo.is_escalated = True
     wo.version += 1
     wo.save(update_fields=["is_escalated", "version", "updated_at"])
-    _event(wo, actor, EventType.ESCALATED, note=reason.strip(), is_customer_visible=True)
-    _audit(wo, actor, "WORK_ORDER_ESCALATED", {"reason": reason.strip()})
+    record_event(wo, actor, EventType.ESCALATED, note=reason.strip(), is_customer_visible=True)
+    audit_work_order(wo, actor, "WORK_ORDER_ESCALATED", {"reason": reason.strip()})
     return wo
 
 
@@ -772,7 +776,7 @@ def decide_handling_plan(
         plan = HandlingPlan.objects.select_related("work_order").get(pk=plan_id)
     except HandlingPlan.DoesNotExist:
         raise NotFound("方案不存在", "No such plan") from None
-    wo = _lock(actor, plan.work_order_id, None)
+    wo = lock_work_order(actor, plan.work_order_id, None)
     plan = HandlingPlan.objects.select_for_update().get(pk=plan_id)
     if plan.approval_status != ApprovalStatus.PENDING:
         raise Conflict("该方案不在待审批状态", "The plan is not awaiting approval")
@@ -794,9 +798,9 @@ def decide_handling_plan(
     wo.version += 1
     wo.save(update_fields=["version", "updated_at"])
     kind = EventType.PLAN_APPROVED if is_approved else EventType.PLAN_REJECTED
-    _event(wo, actor, kind, note=note.strip(), data={"plan_id": plan.pk,
+    record_event(wo, actor, kind, note=note.strip(), data={"plan_id": plan.pk,
                                                       "amount": str(plan.amount)})
-    _audit(wo, actor, f"PLAN_{'APPROVED' if is_approved else 'REJECTED'}",
+    audit_work_order(wo, actor, f"PLAN_{'APPROVED' if is_approved else 'REJECTED'}",
            {"plan_id": plan.pk, "amount": str(plan.amount)})
     return plan
 
@@ -806,7 +810,7 @@ def add_handling_plan(
     *, actor: Actor, work_order_id: int, plan: PlanInput, expected_version: int | None = None,
 ) -> HandlingPlan:
     """Another plan while processing (e.g. after a rejected compensation)."""
-    wo = _lock(actor, work_order_id, expected_version)
+    wo = lock_work_order(actor, work_order_id, expected_version)
     if wo.status != S.PROCESSING:
         raise Conflict("只有处理中的工单可以添加方案", "Plans are added while processing")
     if not plan.description.strip():
@@ -815,7 +819,8 @@ def add_handling_plan(
     created = _add_plan(wo, actor, plan)
     wo.version += 1
     wo.save(update_fields=["version", "updated_at"])
-    _audit(wo, actor, "PLAN_ADDED", {"plan_id": created.pk, "amount": str(created.amount)})
+    audit_work_order(wo, actor, "PLAN_ADDED",
+                     {"plan_id": created.pk, "amount": str(created.amount)})
     return created
 
 
@@ -831,7 +836,7 @@ def reveal_contact(*, actor: Actor, work_order_id: int, reason: str = "") -> Wor
     handles = actor.staff_id is not None and actor.staff_id in (wo.owner_id, wo.handler_id)
     if not handles:
         check_reveal_reason(actor, reason)
-    _event(wo, actor, EventType.CONTACT_REVEALED, note=reason.strip())
+    record_event(wo, actor, EventType.CONTACT_REVEALED, note=reason.strip())
     record_audit(actor=actor, action="PERSONAL_DATA_REVEALED", object_type="customer",
                  object_id=wo.customer_id,
                  data={"work_order": wo.number, "reason": reason.strip() or "handling"})

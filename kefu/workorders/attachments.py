@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from kefu.errors import InvalidInput
 from kefu.orgs.actors import Actor
-from kefu.workorders.actions import _audit, _event, _lock
+from kefu.workorders.actions import audit_work_order, lock_work_order, record_event
 from kefu.workorders.choices import EventType
 from kefu.workorders.models import Attachment
 
@@ -63,7 +63,7 @@ def add_attachment(
     data = stream.read(settings.KEFU_ATTACHMENT_MAX_BYTES + 1)
     safe_name = (name or "attachment").replace("/", "_").replace("\\", "_")[-200:]
     _check(safe_name, content_type, data[:16], len(data))
-    wo = _lock(actor, work_order_id, None)
+    wo = lock_work_order(actor, work_order_id, None)
     checksum = hashlib.sha256(data).hexdigest()
     attachment = Attachment(
         work_order=wo, original_name=safe_name,
@@ -76,10 +76,11 @@ def add_attachment(
         attachment.save()
         wo.version += 1
         wo.save(update_fields=["version", "updated_at"])
-        _event(wo, actor, EventType.ATTACHMENT_ADDED, note=safe_name,
+        record_event(wo, actor, EventType.ATTACHMENT_ADDED, note=safe_name,
                data={"attachment_id": attachment.pk, "sha256": checksum, "size": len(data)},
                is_customer_visible=actor.is_customer)
-        _audit(wo, actor, "ATTACHMENT_ADDED", {"attachment_id": attachment.pk, "sha256": checksum})
+        audit_work_order(wo, actor, "ATTACHMENT_ADDED",
+                         {"attachment_id": attachment.pk, "sha256": checksum})
     except BaseException:
         # The row will roll back with the transaction; the file must not outlive it.
         attachment.file.delete(save=False)
