@@ -174,6 +174,10 @@ DEFAULT_FROM_EMAIL = env_str("KEFU_FROM_EMAIL", "kefu@localhost")
 # Which channels the outbox dispatcher really delivers on. Email is off by default because a new
 # machine has no mail server; with it off the message is recorded as skipped, never lost.
 KEFU_USE_EMAIL = env_bool("KEFU_USE_EMAIL", False)
+# Where customers reach the portal: links in SMS and email start with it.
+KEFU_PUBLIC_URL = env_str("KEFU_PUBLIC_URL", "http://127.0.0.1:8000")
+# How long a satisfaction survey link can be answered.
+KEFU_SURVEY_DAYS = env_int("KEFU_SURVEY_DAYS", 7)
 KEFU_SMS_GATEWAY = env_str("KEFU_SMS_GATEWAY", "kefu.notify.gateways.LogSmsGateway")
 KEFU_USE_CELERY = env_bool("KEFU_USE_CELERY", False)
 CELERY_BROKER_URL = env_str("KEFU_CELERY_BROKER", "redis://127.0.0.1:6379/0")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -62,7 +63,7 @@ def test_full_lifecycle_to_archive(world: World, complaint: WorkOrder) -> None:
                              satisfaction_score=5, feedback="满意")
     wo = actions.archive_work_order(actor=world.archivist, work_order_id=complaint.pk)
     assert wo.status == S.ARCHIVED
-    assert wo.archive_number == f"GD-{wo.number}"
+    assert re.fullmatch(r"GD-\d{4}-\d{8}", wo.archive_number)
     moves = list(TimelineEvent.objects.filter(work_order=wo, event_type="transitioned")
                  .values_list("to_status", flat=True).order_by("id"))
     assert moves == [S.CLASSIFIED, S.INVESTIGATING, S.PROCESSING, S.REPLIED, S.CLOSED,

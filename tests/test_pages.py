@@ -20,6 +20,7 @@ CONSOLE = [
     ("/console/new/", ("新建工单", "New work order")),
     ("/console/board/", ("班组工作量", "Team workload")),
     ("/console/sla/", ("时限达标", "SLA compliance")),
+    ("/console/surveys/", ("满意度调查", "Satisfaction survey")),
     ("/console/customers/{customer}/", ("客户视图", "Customer view")),
     ("/console/login/", ("登录客服工作台", "Sign in to Kefu")),
 ]

@@ -10,6 +10,7 @@ from kefu.api.auth import AUTH
 from kefu.api.customers import router as customers_router
 from kefu.api.problems import fields_from_pydantic, problem, problem_from_error
 from kefu.api.reference import router as reference_router
+from kefu.api.surveys import router as surveys_router
 from kefu.api.workorders import router as workorders_router
 from kefu.errors import KefuError
 
@@ -27,6 +28,7 @@ api = NinjaAPI(
 )
 api.add_router("/work-orders", workorders_router, tags=["work orders"])
 api.add_router("/customers", customers_router, tags=["customers"])
+api.add_router("/surveys", surveys_router, tags=["surveys"])
 api.add_router("/", reference_router, tags=["reference"])
 
 

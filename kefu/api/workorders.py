@@ -27,11 +27,13 @@ from kefu.api.schemas import (
     WorkOrderOut,
     WorkOrderPage,
 )
+from kefu.api.surveys import SurveyAnswersIn, SurveyOut
 from kefu.archive.actions import lift_legal_hold, set_legal_hold
 from kefu.customers.actions import CustomerDetails
 from kefu.errors import InvalidInput
 from kefu.sla.extensions import request_deadline_extension
 from kefu.sla.queries import list_clock_views
+from kefu.surveys.actions import answer_survey_on_portal, record_survey_by_phone
 from kefu.workorders import actions
 from kefu.workorders.attachments import add_attachment
 from kefu.workorders.models import Attachment, TimelineEvent, WorkOrder
@@ -204,6 +206,17 @@ def hold(request: HttpRequest, wo_id: int, payload: RevealIn) -> Status[Any]:
 @router.post("/{wo_id}/legal-hold/lift", response=LegalHoldOut, summary="Lift the legal hold")
 def unhold(request: HttpRequest, wo_id: int, payload: RevealIn) -> Any:
     return lift_legal_hold(actor=actor_of(request), work_order_id=wo_id, reason=payload.reason)
+
+
+@router.post("/{wo_id}/survey", response=SurveyOut,
+             summary="Answer the work order's survey: the customer themself, or a phone agent "
+                     "entering what the customer said")
+def survey(request: HttpRequest, wo_id: int, payload: SurveyAnswersIn) -> Any:
+    actor = actor_of(request)
+    if actor.is_customer:
+        return answer_survey_on_portal(actor=actor, work_order_id=wo_id,
+                                       answers=payload.answers())
+    return record_survey_by_phone(actor=actor, work_order_id=wo_id, answers=payload.answers())
 
 
 @router.get("/{wo_id}/timeline", response=list[TimelineEventOut], summary="The timeline")

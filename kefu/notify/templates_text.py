@@ -30,6 +30,14 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
                "within 30 days through our hotline or self-service, or to the regional "
                "communications administration."),
     },
+    "survey_invitation": {
+        "zh-hans": ("【客服】请评价我们的服务",
+                    "工单 {number} 已结案，请用1分钟评价我们的服务：{link}\n"
+                    "链接{days}天内有效，仅可使用一次。"),
+        "en": ("How did we do?",
+               "{number} is closed. Please rate our service in one minute: {link}\n"
+               "The link works once, for {days} days."),
+    },
     "work_order_rejected": {
         "zh-hans": ("【客服】诉求不予受理", "工单 {number} 不予受理，原因：{reason}"),
         "en": ("Request not accepted", "{number} was not accepted: {reason}"),

@@ -11,5 +11,7 @@ urlpatterns = [
     path("new/", views.submit, name="new"),
     path("orders/<int:wo_id>/", views.detail, name="detail"),
     path("orders/<int:wo_id>/files/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("orders/<int:wo_id>/survey/", views.answer_survey, name="answer_survey"),
     path("orders/<int:wo_id>/<str:name>/", views.act, name="act"),
+    path("survey/<str:token>/", views.survey, name="survey"),
 ]

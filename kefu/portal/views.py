@@ -17,6 +17,8 @@ from kefu.errors import InvalidInput, KefuError, NotFound
 from kefu.orgs.actors import Actor, NotAnActor, actor_for_user
 from kefu.portal.actions import send_login_code, verify_login_code
 from kefu.sla.queries import list_clock_views
+from kefu.surveys.actions import SurveyAnswers, answer_survey_by_link, answer_survey_on_portal
+from kefu.surveys.queries import find_survey_by_token, is_survey_open, latest_survey
 from kefu.workorders import actions
 from kefu.workorders.attachments import add_attachment
 from kefu.workorders.files import attachment_response
@@ -119,7 +121,8 @@ def _detail(request: HttpRequest, actor: Actor, wo_id: int, **extra: Any) -> Htt
     return render(request, "portal/detail.html", {
         "actor": actor, "wo": wo, "events": list_timeline(actor, wo), "moves": moves,
         "reply_due": reply_due, "replies": wo.replies.order_by("id"),
-        "attachments": wo.attachments.filter(uploaded_by_user_id=actor.user_id), **extra,
+        "attachments": wo.attachments.filter(uploaded_by_user_id=actor.user_id),
+        "survey": survey if is_survey_open(survey := latest_survey(wo)) else None, **extra,
     }, status=extra.get("status", 200))
 
 
@@ -169,3 +172,39 @@ def attachment(request: HttpRequest, actor: Actor, wo_id: int, attachment_id: in
     except KefuError as error:
         return render(request, "portal/error.html", {"message": _message(error)},
                       status=error.http_status)
+
+
+@require_http_methods(["GET", "POST"])
+def survey(request: HttpRequest, token: str) -> HttpResponse:
+    """The survey link from an SMS or email: no sign-in, the signed token is the key."""
+    try:
+        found = find_survey_by_token(token)
+    except KefuError as error:
+        return render(request, "portal/error.html", {"message": _message(error)},
+                      status=error.http_status)
+    context: dict[str, Any] = {"number": found.work_order.number, "action": request.path}
+    if request.method == "POST":
+        try:
+            answer_survey_by_link(token=token, answers=SurveyAnswers.from_form(request.POST))
+        except KefuError as error:
+            context.update(error=error, values=request.POST)
+            return render(request, "portal/survey.html", context, status=error.http_status)
+        return render(request, "portal/survey.html", {**context, "thanks": True})
+    if not is_survey_open(found):
+        context["closed"] = True
+    return render(request, "portal/survey.html", context)
+
+
+@require_POST
+@customer_view
+def answer_survey(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
+    try:
+        answer_survey_on_portal(actor=actor, work_order_id=wo_id,
+                                answers=SurveyAnswers.from_form(request.POST))
+    except KefuError as error:
+        try:
+            return _detail(request, actor, wo_id, survey_error=error, status=error.http_status)
+        except KefuError as outer:
+            return render(request, "portal/error.html", {"message": _message(outer)},
+                          status=outer.http_status)
+    return HttpResponseRedirect(reverse("portal:detail", args=[wo_id]))

@@ -31,7 +31,8 @@ from kefu.seeding.demo import COMPLAINTS, CONSULTATIONS, SERVICE, seed_demo
 from kefu.seeding.orgtree import TREE
 from kefu.seeding.people import id_number, mobile, person_name, street_address
 from kefu.workorders.choices import NUMBER_PREFIX, Channel, WorkOrderKind
-from kefu.workorders.models import Category, NumberSequence, WorkOrder
+from kefu.workorders.models import Category, WorkOrder
+from kefu.workorders.numbering import ARCHIVE_PREFIX, format_number, reserve_numbers
 from kefu.workorders.transitions import TRANSITIONS
 
 _SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -66,18 +67,6 @@ class BulkStats:
     customers: int = 0
     seconds: float = 0.0
     batches: list[float] = field(default_factory=list)
-
-
-def _reserve_numbers(kind: str, year: int, count: int) -> int:
-    """Reserve `count` numbers; returns the first."""
-    prefix = NUMBER_PREFIX[kind]
-    NumberSequence.objects.get_or_create(prefix=prefix, year=year)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE workorders_numbersequence SET last_value = last_value + %s "
-            "WHERE prefix = %s AND year = %s RETURNING last_value", [count, prefix, year])
-        last = int(cursor.fetchone()[0])
-    return last - count + 1
 
 
 def _desks() -> dict[int, Desk]:
@@ -238,9 +227,19 @@ def _load_batch(count: int, rng: random.Random, now: datetime, desks: dict[int, 
         year = received.astimezone(_SHANGHAI).year
         by_kind_year.setdefault((kind, year), []).append(wo)
     for (kind, year), group in by_kind_year.items():
-        first = _reserve_numbers(kind, year, len(group))
+        first = reserve_numbers(NUMBER_PREFIX[kind], year, len(group))
         for offset, wo in enumerate(group):
-            wo.number = f"{NUMBER_PREFIX[kind]}-{year}-{first + offset:08d}"
+            wo.number = format_number(NUMBER_PREFIX[kind], year, first + offset)
+    archived: dict[int, list[tuple[datetime, WorkOrder]]] = {}
+    for wo, _ in plans:
+        if wo.archived_at is not None:
+            archived.setdefault(wo.archived_at.astimezone(_SHANGHAI).year, []).append(
+                (wo.archived_at, wo))
+    for year, dated in archived.items():
+        first = reserve_numbers(ARCHIVE_PREFIX, year, len(dated))
+        group = [wo for _, wo in sorted(dated, key=lambda pair: pair[0])]
+        for offset, wo in enumerate(group):
+            wo.archive_number = format_number(ARCHIVE_PREFIX, year, first + offset)
     # contact_name/contact_phone already hold ciphertext; skip the field's own encryption.
     created = _bulk_create_raw([wo for wo, _ in plans])
     events, replies = [], []
@@ -281,7 +280,7 @@ def _stamp(wo: WorkOrder, step: str, at: datetime, rng: random.Random) -> None:
     elif step == "reopen":
         wo.reopen_count, wo.closed_at, wo.is_confirmed_by_customer = 1, None, False
     elif step == "archive":
-        wo.archived_at, wo.archive_number = at, f"GD-{wo.number or 'pending'}"
+        wo.archived_at = at
     elif step == "request_info":
         wo.pending_question = "请提供相关截图"
     elif step == "reject":
@@ -291,9 +290,6 @@ def _stamp(wo: WorkOrder, step: str, at: datetime, rng: random.Random) -> None:
 def _bulk_create_raw(items: list[WorkOrder]) -> list[int]:
     """bulk_create without re-encrypting the contact fields, which hold ciphertext."""
     fields = [f for f in WorkOrder._meta.concrete_fields if not f.primary_key]
-    for wo in items:
-        if wo.archive_number == "GD-pending":
-            wo.archive_number = f"GD-{wo.number}"
     columns = [f.column for f in fields]
     rows = []
     for wo in items:

@@ -1,19 +1,34 @@
-"""Return visits (回访) after closure: sampled, assigned a deadline, their outcome recorded;
-a customer who is not satisfied gets the work order reopened."""
+"""After closure: return visits (回访), sampled, given a deadline, their outcome recorded, a
+customer who is not satisfied getting the work order reopened; and satisfaction surveys, sent
+as a single-use link and answered on the link, the portal or by phone."""
 
 from __future__ import annotations
 
 import hashlib
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from kefu.audit.actions import record_audit
 from kefu.errors import Conflict, InvalidInput, NotFound, PermissionRefused
+from kefu.notify.actions import enqueue_message
+from kefu.notify.choices import MessageChannel
 from kefu.orgs.actors import Actor
 from kefu.orgs.choices import Role
 from kefu.sla.queries import current_calendar
-from kefu.surveys.models import ReturnVisit, ReturnVisitPolicy, VisitStatus
+from kefu.surveys.links import survey_id_from_token, survey_url
+from kefu.surveys.models import (
+    ResponseChannel,
+    ReturnVisit,
+    ReturnVisitPolicy,
+    Survey,
+    VisitStatus,
+)
 from kefu.workorders.choices import Severity
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.queries import scoped_work_orders
@@ -55,13 +70,18 @@ def schedule_return_visit(wo: WorkOrder) -> ReturnVisit | None:
 
 
 @transaction.atomic(durable=True)
-def _record(*, actor: Actor, work_order_id: int, reached: bool, satisfied: bool | None,
-            resolved: bool | None, comment: str) -> ReturnVisit:
+def record_return_visit(*, actor: Actor, work_order_id: int, reached: bool,
+                        satisfied: bool | None = None, resolved: bool | None = None,
+                        comment: str = "") -> ReturnVisit:
+    """Record one call. Not satisfied or not resolved reopens the work order (001 §4.2.1) in
+    the same transaction."""
+    from kefu.workorders.actions import lock_work_order, reopen_locked
+
     if actor.role not in VISITORS:
         raise PermissionRefused("您的角色不能登记回访", "Your role may not record visits")
-    wo = scoped_work_orders(actor).filter(pk=work_order_id).first()
-    visit = (ReturnVisit.objects.select_for_update().filter(work_order=wo).first()
-             if wo else None)
+    # The work order first, then the visit: the order the close action takes them in.
+    wo = lock_work_order(actor, work_order_id, None)
+    visit = ReturnVisit.objects.select_for_update().filter(work_order=wo).first()
     if visit is None:
         raise NotFound("该工单没有回访任务", "No return visit for this work order")
     if visit.status != VisitStatus.PENDING:
@@ -84,18 +104,137 @@ def _record(*, actor: Actor, work_order_id: int, reached: bool, satisfied: bool 
                  object_id=work_order_id,
                  data={"reached": reached, "satisfied": satisfied, "resolved": resolved,
                        "attempts": visit.attempts})
+    if visit.status == VisitStatus.DONE and not (satisfied and resolved):
+        reopen_locked(wo, actor, f"回访不满意：{comment.strip() or '客户表示未解决'}")
     return visit
 
 
-def record_return_visit(*, actor: Actor, work_order_id: int, reached: bool,
-                        satisfied: bool | None = None, resolved: bool | None = None,
-                        comment: str = "") -> ReturnVisit:
-    """Record one call. Not satisfied or not resolved reopens the work order (001 §4.2.1)."""
-    from kefu.workorders.actions import reopen_work_order
+# --- satisfaction surveys ------------------------------------------------------------------
 
-    visit = _record(actor=actor, work_order_id=work_order_id, reached=reached,
-                    satisfied=satisfied, resolved=resolved, comment=comment)
-    if visit.status == VisitStatus.DONE and not (visit.is_satisfied and visit.is_resolved):
-        reopen_work_order(actor=actor, work_order_id=work_order_id,
-                          reason=f"回访不满意：{comment.strip() or '客户表示未解决'}")
-    return visit
+SURVEY_TAKERS = frozenset({Role.AGENT, Role.SUPERVISOR})
+
+
+@dataclass(frozen=True)
+class SurveyAnswers:
+    csat: int | None
+    is_resolved: bool | None
+    nps: int | None = None
+    comment: str = ""
+
+    @classmethod
+    def from_form(cls, data: Mapping[str, str]) -> SurveyAnswers:
+        """The answers as typed in a form; range checks are the action's."""
+        def number(name: str) -> int | None:
+            value = (data.get(name) or "").strip()
+            return int(value) if value.lstrip("-").isdigit() else None
+
+        resolved = data.get("is_resolved")
+        return cls(csat=number("csat"), nps=number("nps"),
+                   is_resolved=None if resolved not in ("yes", "no") else resolved == "yes",
+                   comment=data.get("comment") or "")
+
+    def errors(self) -> dict[str, list[str]]:
+        errors: dict[str, list[str]] = {}
+        if self.csat is None or not 1 <= self.csat <= 5:
+            errors["csat"] = ["1–5"]
+        if self.is_resolved is None:
+            errors["is_resolved"] = ["必填 / required"]
+        if self.nps is not None and not 0 <= self.nps <= 10:
+            errors["nps"] = ["0–10"]
+        if len(self.comment) > 2000:
+            errors["comment"] = ["最多2000字 / at most 2000 characters"]
+        return errors
+
+
+def send_survey(wo: WorkOrder) -> Survey:
+    """Called by the close action inside its transaction: one survey per closure, its link sent
+    by SMS and, when the customer has an address, by email. An earlier unanswered survey of a
+    reopened work order lapses."""
+    now = timezone.now()
+    Survey.objects.filter(work_order=wo, responded_at__isnull=True,
+                          expires_at__gt=now).update(expires_at=now)
+    survey = Survey.objects.create(
+        work_order=wo, nonce=secrets.token_hex(16), sent_at=now,
+        expires_at=now + timedelta(days=settings.KEFU_SURVEY_DAYS), unit_id=wo.unit_id,
+        agent_id=wo.handler_id or wo.owner_id,
+        team_id=(wo.handler.department_id if wo.handler else None) or wo.department_id,
+        category_id=wo.category_id, channel=wo.channel)
+    context = {"number": wo.number, "link": survey_url(survey),
+               "days": settings.KEFU_SURVEY_DAYS}
+    language = wo.customer.preferred_language
+    enqueue_message(channel=MessageChannel.SMS, recipient=wo.contact_phone,
+                    template="survey_invitation", context=context, language=language,
+                    work_order_id=wo.pk)
+    if wo.customer.email:
+        enqueue_message(channel=MessageChannel.EMAIL, recipient=wo.customer.email,
+                        template="survey_invitation", context=context, language=language,
+                        work_order_id=wo.pk)
+    return survey
+
+
+def _answer(survey: Survey, answers: SurveyAnswers, channel: ResponseChannel,
+            actor: Actor) -> Survey:
+    if survey.responded_at is not None:
+        raise Conflict("该调查已经提交过，链接只能使用一次",
+                       "This survey was already answered; a link works once")
+    now = timezone.now()
+    if survey.expires_at <= now:
+        raise Conflict("该调查链接已过期", "This survey link has expired")
+    if errors := answers.errors():
+        raise InvalidInput("评价内容有误", "The answers are invalid", fields=errors)
+    survey.responded_at, survey.response_channel = now, channel
+    survey.csat, survey.is_resolved, survey.nps = answers.csat, answers.is_resolved, answers.nps
+    survey.comment = answers.comment.strip()
+    survey.entered_by_name = actor.name if actor.is_staff else ""
+    survey.save()
+    # The survey is its own record: an archived work order is never touched by an answer.
+    record_audit(actor=actor, action="SURVEY_ANSWERED", object_type="work_order",
+                 object_id=survey.work_order_id,
+                 data={"survey": survey.pk, "channel": channel, "csat": answers.csat,
+                       "resolved": answers.is_resolved, "nps": answers.nps})
+    return survey
+
+
+@transaction.atomic(durable=True)
+def answer_survey_by_link(*, token: str, answers: SurveyAnswers) -> Survey:
+    """The customer answers from the link in their SMS or email (no sign-in)."""
+    survey_id, nonce = survey_id_from_token(token)
+    survey = Survey.objects.select_for_update().filter(pk=survey_id, nonce=nonce).first()
+    if survey is None:
+        raise NotFound("调查链接无效", "This survey link is not valid")
+    link_actor = Actor(role=Role.CUSTOMER, name="customer (survey link)")
+    return _answer(survey, answers, ResponseChannel.LINK, link_actor)
+
+
+def _open_survey(wo_filter: dict[str, object]) -> Survey:
+    survey = (Survey.objects.select_for_update().filter(**wo_filter)
+              .order_by("-sent_at").first())
+    if survey is None:
+        raise NotFound("该工单没有待回答的调查", "No survey for this work order")
+    return survey
+
+
+@transaction.atomic(durable=True)
+def answer_survey_on_portal(*, actor: Actor, work_order_id: int,
+                            answers: SurveyAnswers) -> Survey:
+    """The signed-in customer answers the latest survey of their own work order."""
+    if not actor.is_customer:
+        raise PermissionRefused("只有客户本人可以在自助服务中评价",
+                                "Only the customer answers on the portal")
+    survey = _open_survey({"work_order_id": work_order_id,
+                           "work_order__customer_id": actor.customer_id})
+    return _answer(survey, answers, ResponseChannel.PORTAL, actor)
+
+
+@transaction.atomic(durable=True)
+def record_survey_by_phone(*, actor: Actor, work_order_id: int,
+                           answers: SurveyAnswers) -> Survey:
+    """A phone agent enters what the customer says on a call."""
+    if actor.role not in SURVEY_TAKERS:
+        raise PermissionRefused("您的角色不能录入满意度调查",
+                                "Your role may not enter survey answers")
+    if not scoped_work_orders(actor).filter(pk=work_order_id).exists():
+        raise NotFound("工单不存在", "No such work order")
+    survey = _open_survey({"work_order_id": work_order_id})
+    return _answer(survey, answers, ResponseChannel.PHONE, actor)
+

@@ -49,3 +49,46 @@ class ReturnVisit(models.Model):
 
     def __str__(self) -> str:
         return f"visit {self.work_order_id}"
+
+
+class ResponseChannel(models.TextChoices):
+    LINK = "link", _("短信/邮件链接")
+    PORTAL = "portal", _("自助服务")
+    PHONE = "phone", _("电话录入")
+
+
+class Survey(models.Model):
+    """A satisfaction survey for one closure of a work order: a signed single-use link sent by
+    SMS or email, also answerable on the portal or by phone. Who handled it, the unit, team,
+    category and channel are copied when it is sent, so results stay as they were."""
+
+    work_order = models.ForeignKey("workorders.WorkOrder", on_delete=models.CASCADE,
+                                   related_name="surveys")
+    nonce = models.CharField(max_length=32, unique=True)
+    sent_at = models.DateTimeField(_("发送时间"))
+    expires_at = models.DateTimeField(_("失效时间"))
+    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("单位"))
+    agent = models.ForeignKey("orgs.Staff", on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name=_("处理人"))
+    team = models.ForeignKey("orgs.Department", on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="+", verbose_name=_("班组"))
+    category = models.ForeignKey("workorders.Category", on_delete=models.SET_NULL, null=True,
+                                 blank=True, related_name="+", verbose_name=_("分类"))
+    channel = models.CharField(_("受理渠道"), max_length=16)
+    responded_at = models.DateTimeField(_("回答时间"), null=True, blank=True)
+    response_channel = models.CharField(max_length=8, choices=ResponseChannel.choices,
+                                        blank=True)
+    csat = models.PositiveSmallIntegerField(_("满意度（1–5）"), null=True, blank=True)
+    is_resolved = models.BooleanField(_("问题是否解决"), null=True)
+    nps = models.PositiveSmallIntegerField(_("推荐意愿（0–10）"), null=True, blank=True)
+    comment = models.TextField(_("意见"), blank=True)
+    entered_by_name = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("满意度调查")
+        verbose_name_plural = _("满意度调查")
+        indexes = [models.Index(fields=["unit", "sent_at"], name="survey_unit_sent")]
+
+    def __str__(self) -> str:
+        return f"survey {self.work_order_id}"

@@ -34,7 +34,7 @@ from kefu.orgs.permissions import (
 )
 from kefu.orgs.queries import is_unit_in_scope, list_units_in_scope
 from kefu.sla import clocks
-from kefu.surveys.actions import schedule_return_visit
+from kefu.surveys.actions import schedule_return_visit, send_survey
 from kefu.workorders.choices import (
     OPEN_STATUSES,
     ApprovalStatus,
@@ -59,7 +59,7 @@ from kefu.workorders.models import (
     TimelineEvent,
     WorkOrder,
 )
-from kefu.workorders.numbering import allocate_number
+from kefu.workorders.numbering import allocate_archive_number, allocate_number
 from kefu.workorders.queries import scoped_work_orders
 from kefu.workorders.transitions import Transition, check_transition
 
@@ -592,6 +592,7 @@ def close_work_order(
         "closing_note": how,
     }, data={"how": how, "satisfaction_score": satisfaction_score})
     schedule_return_visit(wo)
+    send_survey(wo)
     last_reply = wo.replies.order_by("-id").first()
     _tell_customer(wo, "work_order_closed",
                    result=last_reply.result if last_reply else wo.closing_note)
@@ -603,7 +604,11 @@ def reopen_work_order(
     *, actor: Actor, work_order_id: int, reason: str, expected_version: int | None = None,
 ) -> WorkOrder:
     """The customer is not satisfied: handle it further (001 §4.2.1), counted."""
-    wo = lock_work_order(actor, work_order_id, expected_version)
+    return reopen_locked(lock_work_order(actor, work_order_id, expected_version), actor, reason)
+
+
+def reopen_locked(wo: WorkOrder, actor: Actor, reason: str) -> WorkOrder:
+    """The reopen step for an action that already holds the work order's lock."""
     t = check_transition(wo.kind, wo.status, "reopen", actor)
     _require(t, {"reason": reason.strip()})
     _move(wo, actor, t, note=reason.strip(), changes={
@@ -697,8 +702,10 @@ def archive_work_order(
         raise MissingFields("档案内容不完整，不能归档", "Record content is incomplete",
                             fields={name: [REQUIRED] for name in missing},
                             detail={"missing": missing})
+    if wo.archive_number:
+        raise Conflict("该工单已有档案号", "The work order already has an archive number")
     now = timezone.now()
-    archive_number = f"GD-{wo.number}"
+    archive_number = allocate_archive_number(now)
     _move(wo, actor, t, changes={"archived_at": now, "archive_number": archive_number},
           data={"archive_number": archive_number})
     return wo

@@ -132,7 +132,7 @@ class WorkOrder(models.Model):
     is_confirmed_by_customer = models.BooleanField(default=False)
     satisfaction_score = models.PositiveSmallIntegerField(null=True, blank=True)
     customer_feedback = models.TextField(_("客户反馈"), blank=True)
-    archive_number = models.CharField(max_length=24, blank=True)
+    archive_number = models.CharField(_("档案号"), max_length=24, blank=True)
     # Past retention: personal content removed, the figures kept for statistics.
     is_anonymised = models.BooleanField(default=False)
 
@@ -162,6 +162,10 @@ class WorkOrder(models.Model):
             # sla sweeper: what is due now
             models.Index(fields=["next_due_at"], name="wo_next_due_at",
                          condition=models.Q(next_due_at__isnull=False)),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["archive_number"], name="wo_archive_number_unique",
+                                    condition=~models.Q(archive_number="")),
         ]
 
     def __str__(self) -> str:

@@ -100,3 +100,9 @@ def record_item(name: str) -> str:
 @register.filter
 def get_item(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def split(value: str) -> list[str]:
+    """Words of a literal string, for a fixed list of choices in a template."""
+    return value.split()

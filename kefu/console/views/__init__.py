@@ -14,15 +14,16 @@ from kefu.console.views.orders import (
     request_extension,
     return_visit,
     reveal,
+    survey,
     transition,
     upload,
 )
 from kefu.console.views.queues import bulk, export_csv, find_by_phone, queue, saved_view
-from kefu.console.views.reports import board, sla_report
+from kefu.console.views.reports import board, sla_report, surveys_report
 
 __all__ = [
     "assign", "attachment", "board", "bulk", "customer_lookup", "customer_view",
     "decide_extension", "decide_plan", "detail", "escalate", "export_csv", "find_by_phone",
     "intake", "legal_hold", "note", "queue", "request_extension", "return_visit", "reveal",
-    "saved_view", "sla_report", "transition", "upload",
+    "saved_view", "sla_report", "survey", "surveys_report", "transition", "upload",
 ]

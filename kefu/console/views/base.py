@@ -27,6 +27,7 @@ from kefu.sla.calendar import SHANGHAI
 from kefu.sla.models import DeadlineExtension
 from kefu.sla.queries import list_clock_views
 from kefu.surveys.models import ReturnVisit
+from kefu.surveys.queries import is_survey_open, latest_survey
 from kefu.workorders.actions import missing_record_content
 from kefu.workorders.choices import (
     OPEN_STATUSES,
@@ -89,6 +90,8 @@ def detail_context(actor: Actor, wo_id: int, **extra: Any) -> dict[str, Any]:
         "can_decide_extension": str(actor.role) == "manager",
         "hold": wo.legal_holds.filter(lifted_at__isnull=True).first(),
         "visit": ReturnVisit.objects.filter(work_order=wo).first(),
+        "survey": (survey := latest_survey(wo)), "survey_open": is_survey_open(survey)
+        and str(actor.role) in ("agent", "supervisor"),
         "archive_review": missing_record_content(wo)
         if wo.status == WorkOrderStatus.CLOSED and str(actor.role) == "archivist" else None,
         "can_hold": str(actor.role) in ("manager", "admin"),

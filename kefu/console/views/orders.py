@@ -27,7 +27,7 @@ from kefu.console.views.base import (
 from kefu.errors import InvalidInput, KefuError
 from kefu.orgs.actors import Actor
 from kefu.sla.extensions import decide_deadline_extension, request_deadline_extension
-from kefu.surveys.actions import record_return_visit
+from kefu.surveys.actions import SurveyAnswers, record_return_visit, record_survey_by_phone
 from kefu.workorders import actions
 from kefu.workorders.attachments import add_attachment
 from kefu.workorders.files import attachment_response
@@ -215,3 +215,14 @@ def return_visit(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse
         return detail_with_error(request, actor, wo_id, "visit", error)
     return HttpResponseRedirect(reverse("console:detail", args=[wo_id]))
 
+
+@require_POST
+@staff_view
+def survey(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
+    """What the customer answered on a call, entered by the phone agent."""
+    try:
+        record_survey_by_phone(actor=actor, work_order_id=wo_id,
+                               answers=SurveyAnswers.from_form(request.POST))
+    except KefuError as error:
+        return detail_with_error(request, actor, wo_id, "survey", error)
+    return HttpResponseRedirect(reverse("console:detail", args=[wo_id]))

@@ -1,4 +1,4 @@
-"""Views for supervisors and managers: the team board and SLA compliance."""
+"""Views for supervisors and managers: the team board, SLA compliance and survey results."""
 
 
 from __future__ import annotations
@@ -13,11 +13,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kefu.console.views.base import parse_date, staff_view
+from kefu.console.views.base import day_after, error_text, parse_date, staff_view
+from kefu.errors import KefuError
 from kefu.escalation.queries import list_open_supervision
 from kefu.orgs.actors import Actor
 from kefu.sla.calendar import SHANGHAI
 from kefu.sla.queries import list_pending_extensions, sla_compliance
+from kefu.surveys.queries import GROUPS, survey_results
 from kefu.workorders.queries import (
     count_received_since,
     list_pending_plan_approvals,
@@ -53,3 +55,27 @@ def board(request: HttpRequest, actor: Actor) -> HttpResponse:
         "now": timezone.now(),
     })
 
+
+
+SURVEY_GROUPS = {"agent": _("按处理人"), "team": _("按班组"), "unit": _("按单位"),
+                 "category": _("按分类"), "channel": _("按渠道")}
+
+
+@staff_view
+def surveys_report(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Satisfaction survey results: response rate, CSAT, resolved and NPS, with a chart."""
+    group = request.GET.get("group", "unit")
+    since = parse_date(request.GET.get("from"))
+    until = day_after(parse_date(request.GET.get("to")))
+    try:
+        rows = survey_results(actor, group=group, since=since, until=until)
+    except KefuError as error:
+        return render(request, "console/error.html", {"message": error_text(error)},
+                      status=error.http_status)
+    return render(request, "console/surveys.html", {
+        "actor": actor, "rows": rows, "group": group,
+        "groups": [(g, SURVEY_GROUPS[g]) for g in GROUPS],
+        "since": request.GET.get("from", ""), "until": request.GET.get("to", ""),
+        "totals": {"sent": sum(r.sent for r in rows),
+                   "answered": sum(r.answered for r in rows)},
+    })
