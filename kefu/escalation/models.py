@@ -36,3 +36,44 @@ class SupervisionEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work_order_id} {self.reason}"
+
+
+class AppealSource(models.TextChoices):
+    CUSTOMER = "customer", _("客户申诉")
+    REGULATOR = "regulator", _("监管部门转办")
+
+
+class Regulator(models.TextChoices):
+    MIIT = "miit", _("工业和信息化部")
+    CA = "ca", _("省通信管理局")
+
+
+class Appeal(models.Model):
+    """An appeal (申诉): its own work order, handled one tier above the closed complaint it is
+    about; when a regulator forwards it, their case number, received date and deadline."""
+
+    work_order = models.OneToOneField("workorders.WorkOrder", on_delete=models.CASCADE,
+                                      related_name="appeal")
+    original = models.ForeignKey("workorders.WorkOrder", on_delete=models.PROTECT,
+                                 related_name="appeals", verbose_name=_("原工单"))
+    source = models.CharField(_("来源"), max_length=12, choices=AppealSource.choices)
+    regulator = models.CharField(_("监管部门"), max_length=8, choices=Regulator.choices,
+                                 blank=True)
+    external_number = models.CharField(_("监管编号"), max_length=32, blank=True)
+    external_received_at = models.DateTimeField(_("转办日期"), null=True, blank=True)
+    external_deadline = models.DateTimeField(_("监管期限"), null=True, blank=True)
+    reason = models.TextField(_("申诉理由"))
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("申诉")
+        verbose_name_plural = _("申诉")
+        constraints = [
+            # A regulator's case is taken in once, however often it is forwarded.
+            models.UniqueConstraint(fields=["regulator", "external_number"],
+                                    condition=~models.Q(external_number=""),
+                                    name="appeal_unique_external_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"appeal of {self.original_id}"

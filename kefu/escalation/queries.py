@@ -1,20 +1,69 @@
-"""Reads of the supervision ledger, through the actor's scope."""
+"""Reads of the supervision ledger and of appeals, through the actor's scope."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import datetime
 
-from kefu.escalation.models import SupervisionEntry
+from django.db.models import Count, Q, QuerySet
+
+from kefu.customers.models import Customer
+from kefu.escalation.models import Appeal, AppealSource, SupervisionEntry
 from kefu.orgs.actors import Actor
 from kefu.orgs.queries import unit_ids_in_scope
+from kefu.workorders.models import WorkOrder
 from kefu.workorders.queries import scoped_work_orders
 
 
 def list_open_supervision(actor: Actor) -> QuerySet[SupervisionEntry]:
     """Open entries supervised by a unit in scope, or about work orders in scope."""
-    from django.db.models import Q
-
     return (SupervisionEntry.objects.filter(closed_at__isnull=True)
             .filter(Q(supervising_unit_id__in=unit_ids_in_scope(actor))
                     | Q(work_order__in=scoped_work_orders(actor)))
             .select_related("work_order", "supervising_unit").order_by("due_at"))
+
+
+def list_appeals_of(actor: Actor, original: WorkOrder) -> list[Appeal]:
+    """Appeals of a work order that the actor may see (an appeal may sit a tier above)."""
+    return list(Appeal.objects.filter(original=original,
+                                      work_order__in=scoped_work_orders(actor))
+                .select_related("work_order").order_by("created_at"))
+
+
+def appeal_of(wo: WorkOrder) -> Appeal | None:
+    """The appeal record of an appeal work order. Its original is always in the scope of
+    whoever sees the appeal: the appeal sits at the original's unit or above it."""
+    return Appeal.objects.filter(work_order=wo).select_related("original").first()
+
+
+@dataclass(frozen=True)
+class AppealFigures:
+    customer_appeals: int
+    regulator_appeals: int
+    customers: int
+
+    @property
+    def appeals(self) -> int:
+        return self.customer_appeals + self.regulator_appeals
+
+    @property
+    def per_million(self) -> float | None:
+        """Appeals per million customers (百万用户申诉率), the regulator's measure."""
+        return self.appeals * 1_000_000 / self.customers if self.customers else None
+
+
+def appeal_figures(actor: Actor, *, since: datetime | None = None,
+                   until: datetime | None = None) -> AppealFigures:
+    """Appeals received in [since, until) in the actor's scope, against its customers."""
+    units = unit_ids_in_scope(actor)
+    appeals = Appeal.objects.filter(work_order__unit_id__in=units)
+    if since:
+        appeals = appeals.filter(work_order__received_at__gte=since)
+    if until:
+        appeals = appeals.filter(work_order__received_at__lt=until)
+    counts = appeals.aggregate(
+        customer=Count("id", filter=Q(source=AppealSource.CUSTOMER)),
+        regulator=Count("id", filter=Q(source=AppealSource.REGULATOR)))
+    return AppealFigures(customer_appeals=counts["customer"],
+                         regulator_appeals=counts["regulator"],
+                         customers=Customer.objects.filter(unit_id__in=units).count())

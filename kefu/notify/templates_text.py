@@ -30,6 +30,14 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
                "within 30 days through our hotline or self-service, or to the regional "
                "communications administration."),
     },
+    "appeal_received": {
+        "zh-hans": ("【客服】您的申诉已受理",
+                    "您对工单 {original} 的申诉已受理，申诉单号 {number}，将由上级单位处理并在"
+                    "规定时限内答复您。"),
+        "en": ("Your appeal has been received",
+               "Your appeal of {original} has been received as {number}. A higher level will "
+               "handle it and reply within the time limit."),
+    },
     "survey_invitation": {
         "zh-hans": ("【客服】请评价我们的服务",
                     "工单 {number} 已结案，请用1分钟评价我们的服务：{link}\n"

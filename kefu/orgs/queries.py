@@ -36,3 +36,18 @@ def list_staff_in_scope(actor: Actor) -> QuerySet[Staff]:
 
 def get_staff(actor: Actor, staff_id: int) -> Staff:
     return list_staff_in_scope(actor).get(pk=staff_id)
+
+
+def unit_for_tier(unit: OrgUnit, tier: int) -> OrgUnit | None:
+    """The unit that answers at `tier` (001 §7.2) for a matter of `unit`: the unit itself at
+    its own tier, else the ancestor at that tier; None when the tier is below the unit's or
+    no ancestor has it."""
+    if tier == unit.tier:
+        return unit
+    if tier > unit.tier:
+        return None
+    ancestor_ids = [int(part) for part in unit.path.strip("/").split("/") if part]
+    for ancestor in OrgUnit.objects.filter(pk__in=ancestor_ids).order_by("-path"):
+        if ancestor.tier == tier:
+            return ancestor
+    return None

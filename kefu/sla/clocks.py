@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
 from kefu.sla.calendar import SHANGHAI, CalendarError, Deadline, WorkCalendar
@@ -79,13 +80,26 @@ def after_clock_time(calendar: WorkCalendar, policy: SlaPolicy, start: datetime,
     return start + timedelta(seconds=seconds)
 
 
-def _schedule(clock: SlaClock, calendar: WorkCalendar, start: datetime) -> None:
+def _schedule(clock: SlaClock, calendar: WorkCalendar, start: datetime,
+              cap: datetime | None = None) -> None:
     deadline = compute_deadline(calendar, start, clock.policy)
     allowance = allowance_seconds(calendar, clock.policy, start, deadline.at)
     clock.started_at, clock.deadline = start, deadline.at
     clock.warn_at = after_clock_time(calendar, clock.policy, start,
                            allowance * clock.policy.warn_percent // 100)
     clock.is_provisional = deadline.is_provisional
+    apply_cap(clock, cap)
+
+
+def apply_cap(clock: SlaClock, cap: datetime | None) -> None:
+    """A deadline set from outside (a regulator's, 003 ch.8) is the latest the clock may show:
+    the deadline moves back to it and the warning keeps its share of the shorter time."""
+    if cap is None or clock.deadline <= cap:
+        return
+    span = (cap - clock.started_at).total_seconds()
+    clock.deadline = cap
+    clock.warn_at = min(clock.warn_at, clock.started_at + timedelta(
+        seconds=max(0.0, span) * clock.policy.warn_percent / 100))
 
 
 def start_clocks(wo: WorkOrder, kinds: tuple[ClockKind, ...], at: datetime,
@@ -107,7 +121,7 @@ def start_clocks(wo: WorkOrder, kinds: tuple[ClockKind, ...], at: datetime,
         clock.paused_at = clock.warned_at = clock.finished_at = clock.breached_at = None
         clock.paused_seconds = 0
         try:
-            _schedule(clock, calendar, at)
+            _schedule(clock, calendar, at, wo.deadline_cap)
         except CalendarError:
             continue  # beyond the calendar's range: nothing sensible to count
         if clock.pk is None:
@@ -132,7 +146,7 @@ def start_intake_clocks(wo: WorkOrder, *, is_staff: bool) -> None:
             continue
         clock = SlaClock(work_order=wo, clock=kind, policy=policy)
         try:
-            _schedule(clock, calendar, wo.received_at)
+            _schedule(clock, calendar, wo.received_at, wo.deadline_cap)
         except CalendarError:
             continue
         if is_staff and kind == ClockKind.CONFIRM:
@@ -185,6 +199,7 @@ def on_transition(wo: WorkOrder, name: str, *, is_staff: bool) -> None:
             clock.warn_at = after_clock_time(calendar, clock.policy, clock.warn_at, shift)
             clock.paused_seconds += shift
             clock.state, clock.paused_at = ClockState.RUNNING, None
+            apply_cap(clock, wo.deadline_cap)
         if (clock.state, clock.finished_at, clock.paused_at, clock.deadline,
                 clock.breached_at) != before:
             changed.append(clock)
@@ -223,7 +238,8 @@ def recompute_open_clocks(first_day: date, last_day: date, *, batch: int = 2000)
     touched = (SlaClock.objects.filter(state__in=OPEN, started_at__lt=span_end,
                                        deadline__gte=span_start)
                .exclude(policy__unit__in=[ClockUnit.HOURS, ClockUnit.MINUTES])
-               .select_related("policy").order_by("id"))
+               .select_related("policy").annotate(cap=F("work_order__deadline_cap"))
+               .order_by("id"))
     changed_total, last_id = 0, 0
     while True:
         clocks = list(touched.filter(id__gt=last_id)[:batch])
@@ -238,6 +254,7 @@ def recompute_open_clocks(first_day: date, last_day: date, *, batch: int = 2000)
             clock.deadline = after_clock_time(calendar, clock.policy, clock.deadline, paused)
             clock.warn_at = after_clock_time(calendar, clock.policy, clock.warn_at, paused)
             clock.paused_seconds = paused
+            apply_cap(clock, clock.cap)
             if (clock.deadline, clock.warn_at, clock.is_provisional) != before:
                 changed.append(clock)
         SlaClock.objects.bulk_update(changed, ["deadline", "warn_at", "is_provisional"])

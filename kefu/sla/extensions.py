@@ -61,6 +61,9 @@ def request_deadline_extension(
         raise Conflict("只有重大或紧急投诉可以延期", "Only major or urgent complaints are extended")
     if found.state not in (ClockState.RUNNING, ClockState.PAUSED):
         raise Conflict("该时限已结束，不能延期", "That time limit has ended")
+    if wo.deadline_cap is not None:
+        raise Conflict("监管部门规定的期限不能延长",
+                       "A deadline set by the regulator cannot be extended")
     try:
         with transaction.atomic():
             extension = DeadlineExtension.objects.create(

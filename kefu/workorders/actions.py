@@ -152,7 +152,7 @@ def _move(
            {"from": old, "to": new, **(data or {})})
 
 
-def _tell_customer(wo: WorkOrder, template: str, **context: Any) -> None:
+def tell_customer(wo: WorkOrder, template: str, **context: Any) -> None:
     """An SMS to the work order's contact number, in the customer's language."""
     language = wo.customer.preferred_language
     kind_label = WorkOrderKind(wo.kind).label
@@ -322,7 +322,7 @@ def _create_work_order(
     # and two intakes can never wait on each other in a cycle.
     wo.number = allocate_number(intake.kind, received_at)
     wo.save(update_fields=["number", "next_due_at"])
-    _tell_customer(wo, "work_order_received")
+    tell_customer(wo, "work_order_received")
     audit_later.append(AuditRecord(actor, "WORK_ORDER_CREATED", "work_order", wo.pk, {
         "number": wo.number, "version": wo.version, "kind": wo.kind, "channel": wo.channel,
         "unit": unit.pk, "customer": customer.pk}))
@@ -401,7 +401,7 @@ def answer_consultation(
                          replied_at=now, replied_by_name=actor.name)
     _move(wo, actor, t, changes={"replied_at": now}, note=note,
           data={"result": result.strip(), "reply_channel": reply_channel})
-    _tell_customer(wo, "reply_sent", result=result.strip())
+    tell_customer(wo, "reply_sent", result=result.strip())
     return wo
 
 
@@ -512,7 +512,7 @@ def request_customer_info(
     _move(wo, actor, t, note=question.strip(), changes={
         "pending_return_status": wo.status, "pending_question": question.strip(),
     })
-    _tell_customer(wo, "info_requested", question=question.strip())
+    tell_customer(wo, "info_requested", question=question.strip())
     return wo
 
 
@@ -565,7 +565,7 @@ def reply_to_customer(
     _move(wo, actor, t, note=note, changes={"replied_at": now},
           data={"result": values["result"], "reply_channel": reply.reply_channel,
                 "needs_further_handling": reply.needs_further_handling})
-    _tell_customer(wo, "reply_sent", result=values["result"])
+    tell_customer(wo, "reply_sent", result=values["result"])
     return wo
 
 
@@ -594,7 +594,7 @@ def close_work_order(
     schedule_return_visit(wo)
     send_survey(wo)
     last_reply = wo.replies.order_by("-id").first()
-    _tell_customer(wo, "work_order_closed",
+    tell_customer(wo, "work_order_closed",
                    result=last_reply.result if last_reply else wo.closing_note)
     return wo
 
@@ -615,7 +615,7 @@ def reopen_locked(wo: WorkOrder, actor: Actor, reason: str) -> WorkOrder:
         "reopen_count": wo.reopen_count + 1, "closed_at": None,
         "is_confirmed_by_customer": False, "closing_note": "",
     }, data={"reopen_count": wo.reopen_count + 1})
-    _tell_customer(wo, "work_order_reopened")
+    tell_customer(wo, "work_order_reopened")
     return wo
 
 
@@ -631,7 +631,7 @@ def reject_work_order(
     _choice(reject_reason, RejectReason, "reject_reason")
     _move(wo, actor, t, note=note.strip(), changes={"reject_reason": reject_reason},
           data={"reject_reason": reject_reason})
-    _tell_customer(wo, "work_order_rejected", reason=str(RejectReason(reject_reason).label))
+    tell_customer(wo, "work_order_rejected", reason=str(RejectReason(reject_reason).label))
     return wo
 
 
@@ -644,7 +644,7 @@ def withdraw_work_order(
     t = check_transition(wo.kind, wo.status, "withdraw", actor)
     _require(t, {"reason": reason.strip()})
     _move(wo, actor, t, note=reason.strip(), changes={})
-    _tell_customer(wo, "work_order_withdrawn")
+    tell_customer(wo, "work_order_withdrawn")
     return wo
 
 

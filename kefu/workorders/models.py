@@ -124,6 +124,8 @@ class WorkOrder(models.Model):
     is_escalated = models.BooleanField(_("已升级"), default=False)
     # Response tier of 001 §7.2 (3 city/district, 2 province, 1 HQ); a breach raises it.
     tier = models.PositiveSmallIntegerField(_("响应级别"), default=3)
+    # The latest any clock may show, set from outside: a regulator's deadline for an appeal.
+    deadline_cap = models.DateTimeField(_("最迟期限"), null=True, blank=True)
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
     )
