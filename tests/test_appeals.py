@@ -152,3 +152,52 @@ def test_appeal_rate_per_million_customers(world: World) -> None:
     assert (figures.customer_appeals, figures.regulator_appeals) == (1, 1)
     assert figures.customers == 1 and figures.per_million == 2_000_000
     assert appeal_figures(world.agent).appeals == 0  # both sit at the province
+
+
+def test_console_portal_and_api(world: World) -> None:
+    original = closed(world)
+    supervisor = world.client_for("supervisor")
+    page = supervisor.get(f"/console/work-orders/{original.pk}/").content.decode()
+    assert "登记申诉" in page
+    bad = supervisor.post(f"/console/work-orders/{original.pk}/appeals/",
+                          {"reason": "转办", "regulator": "miit", "external_number": "abc"})
+    assert bad.status_code == 422 and "监管转办信息有误" in bad.content.decode()
+    done = supervisor.post(f"/console/work-orders/{original.pk}/appeals/", {
+        "reason": "工信部转办", "regulator": "miit", "external_number": "gxb-2026-000777",
+        "external_received_at": "2026-09-29T10:00", "external_deadline": "2026-10-12T18:00"})
+    appeal = Appeal.objects.get()
+    assert appeal.external_number == "GXB-2026-000777"
+    assert appeal.external_deadline == DEADLINE
+    # the appeal sits at the province: the city supervisor is sent back with its number
+    assert done["Location"].endswith(f"?appealed={appeal.work_order.number}")
+    manager = world.client_for("manager")
+    appeal_page = manager.get(f"/console/work-orders/{appeal.work_order_id}/").content.decode()
+    assert original.number in appeal_page and "GXB-2026-000777" in appeal_page
+    appeal.delete()
+    WorkOrder.objects.filter(kind="appeal").delete()
+
+    customer = world.client_for("customer")
+    mine = customer.get(f"/portal/orders/{original.pk}/").content.decode()
+    assert "提出申诉" in mine
+    created = customer.post(f"/portal/orders/{original.pk}/appeal/", {"reason": "还是没解决"})
+    appeal = Appeal.objects.get()
+    assert created["Location"] == f"/portal/orders/{appeal.work_order_id}/"
+    shown = customer.get(created["Location"]).content.decode()
+    assert original.number in shown and "申诉" in shown
+
+    api = manager.post(f"/api/work-orders/{original.pk}/appeals", {
+        "reason": "通管局转办", "regulator": "ca", "external_number": "YDSS-2026-1001",
+        "external_received_at": "2026-09-29T10:00:00+08:00",
+        "external_deadline": "2026-10-12T18:00:00+08:00"}, content_type="application/json")
+    assert api.status_code == 201, api.content
+    body = api.json()
+    assert body["tier"] == 2 and body["original_number"] == original.number
+    assert body["number"].startswith("SS-")
+    again = manager.post(f"/api/work-orders/{original.pk}/appeals", {
+        "reason": "重复", "regulator": "ca", "external_number": "YDSS-2026-1001",
+        "external_received_at": "2026-09-29T10:00:00+08:00",
+        "external_deadline": "2026-10-12T18:00:00+08:00"}, content_type="application/json")
+    assert again.status_code == 409
+    figures = manager.get("/api/appeals/figures").json()
+    assert figures["appeals"] == 2 and figures["regulator_appeals"] == 1
+    assert "/api/work-orders/{wo_id}/appeals" in manager.get("/api/openapi.json").json()["paths"]

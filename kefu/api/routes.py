@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from kefu.api.appeals import router as appeals_router
 from kefu.api.auth import AUTH
 from kefu.api.customers import router as customers_router
 from kefu.api.problems import fields_from_pydantic, problem, problem_from_error
@@ -29,6 +30,7 @@ api = NinjaAPI(
 api.add_router("/work-orders", workorders_router, tags=["work orders"])
 api.add_router("/customers", customers_router, tags=["customers"])
 api.add_router("/surveys", surveys_router, tags=["surveys"])
+api.add_router("/appeals", appeals_router, tags=["appeals"])
 api.add_router("/", reference_router, tags=["reference"])
 
 

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Schema, UploadedFile
 from ninja.responses import Status
 
+from kefu.api.appeals import AppealIn, AppealOut
 from kefu.api.auth import actor_of
 from kefu.api.schemas import (
     AssignIn,
@@ -31,6 +32,7 @@ from kefu.api.surveys import SurveyAnswersIn, SurveyOut
 from kefu.archive.actions import lift_legal_hold, set_legal_hold
 from kefu.customers.actions import CustomerDetails
 from kefu.errors import InvalidInput
+from kefu.escalation.actions import open_appeal
 from kefu.sla.extensions import request_deadline_extension
 from kefu.sla.queries import list_clock_views
 from kefu.surveys.actions import answer_survey_on_portal, record_survey_by_phone
@@ -206,6 +208,14 @@ def hold(request: HttpRequest, wo_id: int, payload: RevealIn) -> Status[Any]:
 @router.post("/{wo_id}/legal-hold/lift", response=LegalHoldOut, summary="Lift the legal hold")
 def unhold(request: HttpRequest, wo_id: int, payload: RevealIn) -> Any:
     return lift_legal_hold(actor=actor_of(request), work_order_id=wo_id, reason=payload.reason)
+
+
+@router.post("/{wo_id}/appeals", response={201: AppealOut},
+             summary="Appeal this closed complaint: the customer's own, or a regulator's case "
+                     "with its number, received date and deadline; handled one tier higher")
+def appeal(request: HttpRequest, wo_id: int, payload: AppealIn) -> Status[Any]:
+    return Status(201, open_appeal(actor=actor_of(request), original_id=wo_id,
+                                   reason=payload.reason, case=payload.case()))
 
 
 @router.post("/{wo_id}/survey", response=SurveyOut,

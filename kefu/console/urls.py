@@ -35,6 +35,7 @@ urlpatterns = [
     path("work-orders/<int:wo_id>/legal-hold/", views.legal_hold, name="legal_hold"),
     path("work-orders/<int:wo_id>/return-visit/", views.return_visit, name="return_visit"),
     path("work-orders/<int:wo_id>/survey/", views.survey, name="survey"),
+    path("work-orders/<int:wo_id>/appeals/", views.appeal, name="appeal"),
     path("work-orders/<int:wo_id>/extensions/", views.request_extension,
          name="request_extension"),
     path("work-orders/<int:wo_id>/extensions/<int:extension_id>/decision/",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("orders/<int:wo_id>/", views.detail, name="detail"),
     path("orders/<int:wo_id>/files/<int:attachment_id>/", views.attachment, name="attachment"),
     path("orders/<int:wo_id>/survey/", views.answer_survey, name="answer_survey"),
+    path("orders/<int:wo_id>/appeal/", views.appeal, name="appeal"),
     path("orders/<int:wo_id>/<str:name>/", views.act, name="act"),
     path("survey/<str:token>/", views.survey, name="survey"),
 ]

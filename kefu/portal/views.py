@@ -14,6 +14,8 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kefu.errors import InvalidInput, KefuError, NotFound
+from kefu.escalation.actions import APPEALABLE_KINDS, FINISHED, open_appeal
+from kefu.escalation.queries import appeal_of, list_appeals_of
 from kefu.orgs.actors import Actor, NotAnActor, actor_for_user
 from kefu.portal.actions import send_login_code, verify_login_code
 from kefu.sla.queries import list_clock_views
@@ -122,7 +124,9 @@ def _detail(request: HttpRequest, actor: Actor, wo_id: int, **extra: Any) -> Htt
         "actor": actor, "wo": wo, "events": list_timeline(actor, wo), "moves": moves,
         "reply_due": reply_due, "replies": wo.replies.order_by("id"),
         "attachments": wo.attachments.filter(uploaded_by_user_id=actor.user_id),
-        "survey": survey if is_survey_open(survey := latest_survey(wo)) else None, **extra,
+        "survey": survey if is_survey_open(survey := latest_survey(wo)) else None,
+        "can_appeal": wo.kind in APPEALABLE_KINDS and wo.status in FINISHED,
+        "appeals": list_appeals_of(actor, wo), "appeal": appeal_of(wo), **extra,
     }, status=extra.get("status", 200))
 
 
@@ -208,3 +212,19 @@ def answer_survey(request: HttpRequest, actor: Actor, wo_id: int) -> HttpRespons
             return render(request, "portal/error.html", {"message": _message(outer)},
                           status=outer.http_status)
     return HttpResponseRedirect(reverse("portal:detail", args=[wo_id]))
+
+
+@require_POST
+@customer_view
+def appeal(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
+    """The customer is not satisfied with a closed complaint: appeal it."""
+    try:
+        created = open_appeal(actor=actor, original_id=wo_id,
+                              reason=request.POST.get("reason", ""))
+    except KefuError as error:
+        try:
+            return _detail(request, actor, wo_id, appeal_error=error, status=error.http_status)
+        except KefuError as outer:
+            return render(request, "portal/error.html", {"message": _message(outer)},
+                          status=outer.http_status)
+    return HttpResponseRedirect(reverse("portal:detail", args=[created.work_order_id]))

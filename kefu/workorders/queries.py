@@ -45,6 +45,10 @@ def get_work_order(actor: Actor, work_order_id: int) -> WorkOrder:
         raise NotFound("工单不存在", "No such work order") from None
 
 
+def is_work_order_in_scope(actor: Actor, work_order_id: int) -> bool:
+    return scoped_work_orders(actor).filter(pk=work_order_id).exists()
+
+
 def get_work_order_by_number(actor: Actor, number: str) -> WorkOrder:
     try:
         return scoped_work_orders(actor).get(number=number.strip().upper())

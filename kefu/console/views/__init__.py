@@ -3,6 +3,7 @@ renders. One module per part of the console."""
 
 from kefu.console.views.intake import customer_lookup, customer_view, intake
 from kefu.console.views.orders import (
+    appeal,
     assign,
     attachment,
     decide_extension,
@@ -22,7 +23,7 @@ from kefu.console.views.queues import bulk, export_csv, find_by_phone, queue, sa
 from kefu.console.views.reports import board, sla_report, surveys_report
 
 __all__ = [
-    "assign", "attachment", "board", "bulk", "customer_lookup", "customer_view",
+    "appeal", "assign", "attachment", "board", "bulk", "customer_lookup", "customer_view",
     "decide_extension", "decide_plan", "detail", "escalate", "export_csv", "find_by_phone",
     "intake", "legal_hold", "note", "queue", "request_extension", "return_visit", "reveal",
     "saved_view", "sla_report", "survey", "surveys_report", "transition", "upload",

@@ -20,6 +20,9 @@ from django.utils.translation import get_language
 
 from kefu.console.fields import FORM_FIELDS, SPECS
 from kefu.errors import KefuError
+from kefu.escalation.actions import APPEAL_TAKERS, APPEALABLE_KINDS, FINISHED
+from kefu.escalation.models import Regulator
+from kefu.escalation.queries import appeal_of, list_appeals_of
 from kefu.orgs.actors import Actor, NotAnActor, actor_for_user
 from kefu.orgs.permissions import APPROVE_COMPENSATION, MARK_ESCALATED, has_capability
 from kefu.orgs.queries import list_staff_in_scope
@@ -90,6 +93,9 @@ def detail_context(actor: Actor, wo_id: int, **extra: Any) -> dict[str, Any]:
         "can_decide_extension": str(actor.role) == "manager",
         "hold": wo.legal_holds.filter(lifted_at__isnull=True).first(),
         "visit": ReturnVisit.objects.filter(work_order=wo).first(),
+        "appeal": appeal_of(wo), "appeals": list_appeals_of(actor, wo),
+        "can_appeal": actor.role in APPEAL_TAKERS and wo.kind in APPEALABLE_KINDS
+        and wo.status in FINISHED, "regulators": Regulator.choices,
         "survey": (survey := latest_survey(wo)), "survey_open": is_survey_open(survey)
         and str(actor.role) in ("agent", "supervisor"),
         "archive_review": missing_record_content(wo)
@@ -108,6 +114,13 @@ def detail_with_error(request: HttpRequest, actor: Actor, wo_id: int, form: str,
         return render(request, "console/error.html", {"message": error_text(outer)},
                       status=outer.http_status)
     return render(request, "console/detail.html", context, status=error.http_status)
+
+def parse_datetime_local(value: str | None) -> datetime | None:
+    """A browser's datetime-local value, read as Beijing time."""
+    try:
+        return datetime.fromisoformat(value or "").replace(tzinfo=SHANGHAI)
+    except ValueError:
+        return None
 
 def parse_date(value: str | None) -> datetime | None:
     try:

@@ -21,10 +21,12 @@ from kefu.console.views.base import (
     detail_context,
     detail_with_error,
     error_text,
+    parse_datetime_local,
     parse_int,
     staff_view,
 )
 from kefu.errors import InvalidInput, KefuError
+from kefu.escalation.actions import RegulatorCase, open_appeal
 from kefu.orgs.actors import Actor
 from kefu.sla.extensions import decide_deadline_extension, request_deadline_extension
 from kefu.surveys.actions import SurveyAnswers, record_return_visit, record_survey_by_phone
@@ -35,13 +37,14 @@ from kefu.workorders.perform import perform_transition
 from kefu.workorders.queries import (
     get_attachment,
     get_work_order,
+    is_work_order_in_scope,
 )
 
 
 @staff_view
 def detail(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
     try:
-        context = detail_context(actor, wo_id)
+        context = detail_context(actor, wo_id, appealed=request.GET.get("appealed", "")[:20])
     except KefuError as error:
         return render(request, "console/error.html", {"message": error_text(error)},
                       status=error.http_status)
@@ -226,3 +229,24 @@ def survey(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
     except KefuError as error:
         return detail_with_error(request, actor, wo_id, "survey", error)
     return HttpResponseRedirect(reverse("console:detail", args=[wo_id]))
+
+@require_POST
+@staff_view
+def appeal(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
+    """Take in an appeal of this closed complaint: the customer's, or a regulator's case."""
+    regulator = request.POST.get("regulator", "")
+    case = RegulatorCase(
+        regulator=regulator, external_number=request.POST.get("external_number", ""),
+        received_at=parse_datetime_local(request.POST.get("external_received_at")),
+        deadline=parse_datetime_local(request.POST.get("external_deadline")),
+    ) if regulator or request.POST.get("external_number") else None
+    try:
+        created = open_appeal(actor=actor, original_id=wo_id,
+                              reason=request.POST.get("reason", ""), case=case)
+    except KefuError as error:
+        return detail_with_error(request, actor, wo_id, "appeal", error)
+    if is_work_order_in_scope(actor, created.work_order_id):
+        return HttpResponseRedirect(reverse("console:detail", args=[created.work_order_id]))
+    # Handled a tier above the actor: back to the complaint, with the appeal's number.
+    return HttpResponseRedirect(reverse("console:detail", args=[wo_id])
+                                + f"?appealed={created.work_order.number}")
