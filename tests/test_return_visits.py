@@ -87,3 +87,18 @@ def test_in_the_console(world: World) -> None:
     visit = ReturnVisit.objects.get(work_order=wo)
     assert visit.status == "done" and visit.is_satisfied
     assert wo.number not in client.get("/console/?view=visits").content.decode()
+
+
+def test_not_satisfied_opens_an_appeal_when_configured(world: World) -> None:
+    from kefu.escalation.models import Appeal
+
+    ReturnVisitPolicy.objects.update(on_dissatisfied="appeal")
+    wo = closed(world, severity="major")
+    record_return_visit(actor=world.agent, work_order_id=wo.pk, reached=True, satisfied=False,
+                        resolved=True, comment="态度不好")
+    appeal = Appeal.objects.get(original=wo)
+    assert appeal.source == "customer" and "态度不好" in appeal.reason
+    assert appeal.work_order.unit_id == world.province.pk
+    wo.refresh_from_db()
+    assert wo.status == "closed" and wo.reopen_count == 0
+    assert ReturnVisit.objects.get(work_order=wo).status == "done"

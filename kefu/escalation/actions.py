@@ -88,6 +88,12 @@ def open_appeal(*, actor: Actor, original_id: int, reason: str,
                 case: RegulatorCase | None = None) -> Appeal:
     """Take in an appeal of a closed complaint: by the customer, by staff for the customer,
     or forwarded by a regulator with its case number, received date and deadline."""
+    return take_appeal(actor=actor, original_id=original_id, reason=reason, case=case)
+
+
+def take_appeal(*, actor: Actor, original_id: int, reason: str,
+                case: RegulatorCase | None = None) -> Appeal:
+    """The appeal step, for an action already inside its transaction."""
     if not (actor.is_customer or actor.role in APPEAL_TAKERS):
         raise PermissionRefused("您的角色不能受理申诉", "Your role may not take in appeals")
     if case is not None and actor.is_customer:

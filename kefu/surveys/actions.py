@@ -23,6 +23,7 @@ from kefu.orgs.choices import Role
 from kefu.sla.queries import current_calendar
 from kefu.surveys.links import survey_id_from_token, survey_url
 from kefu.surveys.models import (
+    OnDissatisfied,
     ResponseChannel,
     ReturnVisit,
     ReturnVisitPolicy,
@@ -73,8 +74,10 @@ def schedule_return_visit(wo: WorkOrder) -> ReturnVisit | None:
 def record_return_visit(*, actor: Actor, work_order_id: int, reached: bool,
                         satisfied: bool | None = None, resolved: bool | None = None,
                         comment: str = "") -> ReturnVisit:
-    """Record one call. Not satisfied or not resolved reopens the work order (001 §4.2.1) in
-    the same transaction."""
+    """Record one call. A customer not satisfied, or whose problem is not resolved, gets the
+    complaint reopened (001 §4.2.1) or an appeal opened one tier up, as the sampling rule
+    says, in the same transaction."""
+    from kefu.escalation.actions import take_appeal
     from kefu.workorders.actions import lock_work_order, reopen_locked
 
     if actor.role not in VISITORS:
@@ -105,7 +108,11 @@ def record_return_visit(*, actor: Actor, work_order_id: int, reached: bool,
                  data={"reached": reached, "satisfied": satisfied, "resolved": resolved,
                        "attempts": visit.attempts})
     if visit.status == VisitStatus.DONE and not (satisfied and resolved):
-        reopen_locked(wo, actor, f"回访不满意：{comment.strip() or '客户表示未解决'}")
+        reason = f"回访不满意：{comment.strip() or '客户表示未解决'}"
+        if _policy(wo).on_dissatisfied == OnDissatisfied.APPEAL:
+            take_appeal(actor=actor, original_id=wo.pk, reason=reason)
+        else:
+            reopen_locked(wo, actor, reason)
     return visit
 
 

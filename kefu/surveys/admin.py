@@ -5,7 +5,7 @@ from kefu.surveys.models import ReturnVisit, ReturnVisitPolicy, Survey
 
 @admin.register(ReturnVisitPolicy)
 class ReturnVisitPolicyAdmin(admin.ModelAdmin):
-    list_display = ("unit", "category", "normal_share", "working_days")
+    list_display = ("unit", "category", "normal_share", "working_days", "on_dissatisfied")
 
 
 @admin.register(ReturnVisit)

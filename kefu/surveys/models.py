@@ -4,6 +4,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class OnDissatisfied(models.TextChoices):
+    REOPEN = "reopen", _("重新处理原工单")
+    APPEAL = "appeal", _("转为申诉，由上级处理")
+
+
 class ReturnVisitPolicy(models.Model):
     """Which closed work orders get a return visit (回访): every major and urgent one, and
     this share of normal ones, for a unit and category or for all (blank)."""
@@ -14,6 +19,9 @@ class ReturnVisitPolicy(models.Model):
                                  blank=True, verbose_name=_("分类"))
     normal_share = models.PositiveSmallIntegerField(_("普通工单抽样比例（%）"), default=30)
     working_days = models.PositiveSmallIntegerField(_("回访时限（工作日）"), default=2)
+    on_dissatisfied = models.CharField(_("客户不满意时"), max_length=8,
+                                       choices=OnDissatisfied.choices,
+                                       default=OnDissatisfied.REOPEN)
 
     class Meta:
         verbose_name = _("回访抽样规则")
