@@ -12,4 +12,5 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "dispatch-outbox": {"task": "kefu.notify.dispatch_outbox", "schedule": 5.0},
     "sla-sweep": {"task": "kefu.sla.sweep", "schedule": 30.0},
+    "retention": {"task": "kefu.archive.retention", "schedule": 24 * 3600.0},
 }

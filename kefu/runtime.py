@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from django.db import close_old_connections
 
+from kefu.archive.actions import run_retention
 from kefu.notify.dispatcher import dispatch_once
 from kefu.sla.sweeper import sweep
 
@@ -35,6 +36,7 @@ def _loop(name: str, job: Callable[[], object], interval: float) -> None:
 JOBS: list[tuple[str, Callable[[], object], float]] = [
     ("outbox-dispatcher", lambda: dispatch_once(200), 2.0),
     ("sla-sweeper", lambda: sweep(), 30.0),
+    ("retention", lambda: run_retention(), 24 * 3600.0),
 ]
 
 

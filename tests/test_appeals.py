@@ -201,3 +201,17 @@ def test_console_portal_and_api(world: World) -> None:
     figures = manager.get("/api/appeals/figures").json()
     assert figures["appeals"] == 2 and figures["regulator_appeals"] == 1
     assert "/api/work-orders/{wo_id}/appeals" in manager.get("/api/openapi.json").json()["paths"]
+
+
+def test_retention_purges_an_appealed_original_and_keeps_the_appeal(world: World) -> None:
+    from kefu.archive.actions import run_retention
+    from kefu.archive.models import RetentionPolicy
+
+    original = closed(world)
+    appeal = open_appeal(actor=world.agent, original_id=original.pk, reason="张伟：信号差")
+    actions.archive_work_order(actor=world.archivist, work_order_id=original.pk)
+    RetentionPolicy.objects.update(action="purge")
+    run_retention(now=timezone.now() + timedelta(days=4 * 366))
+    appeal.refresh_from_db()
+    assert not WorkOrder.objects.filter(pk=original.pk).exists()
+    assert appeal.original_id is None and appeal.original_number == original.number

@@ -212,3 +212,15 @@ def test_an_answer_never_touches_an_archived_record(world: World) -> None:
     answer_survey_by_link(token=link_token(wo), answers=GOOD)
     after = WorkOrder.objects.get(pk=wo.pk)
     assert (after.version, after.updated_at) == (before.version, before.updated_at)
+
+
+def test_anonymising_clears_what_the_customer_wrote(world: World) -> None:
+    from kefu.archive.actions import run_retention
+
+    wo = closed(world)
+    answer_survey_by_link(token=link_token(wo), answers=SurveyAnswers(
+        csat=2, is_resolved=False, nps=4, comment="张伟家里还是没信号"))
+    actions.archive_work_order(actor=world.archivist, work_order_id=wo.pk)
+    run_retention(now=timezone.now() + timedelta(days=4 * 366))
+    survey = Survey.objects.get(work_order=wo)
+    assert survey.comment == "" and (survey.csat, survey.nps) == (2, 4)  # figures kept

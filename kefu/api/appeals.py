@@ -36,7 +36,7 @@ class AppealOut(Schema):
     id: int
     work_order_id: int
     number: str = Field(alias="work_order.number")
-    original_number: str = Field(alias="original.number")
+    original_number: str
     tier: int = Field(alias="work_order.tier")
     source: str
     regulator: str

@@ -12,8 +12,10 @@ from django.utils import timezone
 from kefu.archive.models import LegalHold, RetentionAction, RetentionPolicy
 from kefu.audit.actions import record_audit
 from kefu.errors import Conflict, InvalidInput, NotFound, PermissionRefused
+from kefu.escalation.models import Appeal
 from kefu.orgs.actors import SYSTEM, Actor
 from kefu.orgs.choices import Role
+from kefu.surveys.models import ReturnVisit, Survey
 from kefu.workorders.choices import WorkOrderStatus
 from kefu.workorders.models import Attachment, Reply, TimelineEvent, WorkOrder
 from kefu.workorders.queries import scoped_work_orders
@@ -135,6 +137,10 @@ def _apply(policy: RetentionPolicy, ids: list[int]) -> int:
             result=ANONYMISED, process_summary="", measures="", suggestions="",
             cause_analysis="")
         Attachment.objects.filter(work_order_id__in=ids).delete()
+        # What the customer said in an appeal, a survey or a return visit goes too.
+        Appeal.objects.filter(work_order_id__in=ids).update(reason=ANONYMISED)
+        Survey.objects.filter(work_order_id__in=ids).update(comment="")
+        ReturnVisit.objects.filter(work_order_id__in=ids).update(comment="")
     stored = [a.file.name for a in files]
     transaction.on_commit(lambda: _delete_files(stored))
     record_audit(actor=SYSTEM, action=f"RETENTION_{policy.action.upper()}",

@@ -120,7 +120,7 @@ def take_appeal(*, actor: Actor, original_id: int, reason: str,
     try:
         with transaction.atomic():
             appeal = Appeal.objects.create(
-                work_order=wo, original=original,
+                work_order=wo, original=original, original_number=original.number or "",
                 source=AppealSource.REGULATOR if case else AppealSource.CUSTOMER,
                 regulator=case.regulator if case else "",
                 external_number=case.external_number if case else "",

@@ -54,8 +54,10 @@ class Appeal(models.Model):
 
     work_order = models.OneToOneField("workorders.WorkOrder", on_delete=models.CASCADE,
                                       related_name="appeal")
-    original = models.ForeignKey("workorders.WorkOrder", on_delete=models.PROTECT,
+    # Null once retention has purged the original; its number stays.
+    original = models.ForeignKey("workorders.WorkOrder", on_delete=models.SET_NULL, null=True,
                                  related_name="appeals", verbose_name=_("原工单"))
+    original_number = models.CharField(_("原工单号"), max_length=20)
     source = models.CharField(_("来源"), max_length=12, choices=AppealSource.choices)
     regulator = models.CharField(_("监管部门"), max_length=8, choices=Regulator.choices,
                                  blank=True)
