@@ -273,6 +273,12 @@ class ClockOut(Schema):
     source: str
 
 
+class EscalateIn(Schema):
+    reason: str = Field(max_length=2000)
+    tier: int | None = Field(None, description="2 province, 1 HQ: that unit takes it over; "
+                                               "empty only marks it escalated")
+
+
 class ExtensionIn(Schema):
     working_days: int
     reason: str = Field(max_length=2000)

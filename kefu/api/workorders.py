@@ -16,6 +16,7 @@ from kefu.api.schemas import (
     AttachmentOut,
     ClockOut,
     CustomerRevealedOut,
+    EscalateIn,
     ExtensionIn,
     ExtensionOut,
     LegalHoldOut,
@@ -208,6 +209,19 @@ def hold(request: HttpRequest, wo_id: int, payload: RevealIn) -> Status[Any]:
 @router.post("/{wo_id}/legal-hold/lift", response=LegalHoldOut, summary="Lift the legal hold")
 def unhold(request: HttpRequest, wo_id: int, payload: RevealIn) -> Any:
     return lift_legal_hold(actor=actor_of(request), work_order_id=wo_id, reason=payload.reason)
+
+
+@router.post("/{wo_id}/escalate", response=WorkOrderOut,
+             summary="Escalate (supervisors, managers): mark it, or move it with its tier to the "
+                     "unit at a higher tier")
+def escalate(request: HttpRequest, wo_id: int, payload: EscalateIn,
+             response: HttpResponse) -> WorkOrder:
+    actor = actor_of(request)
+    wo = actions.escalate_work_order(actor=actor, work_order_id=wo_id, reason=payload.reason,
+                                     tier=payload.tier, expected_version=_if_match(request))
+    response["ETag"] = _etag(wo)
+    # After a move up the actor may no longer see it; the answer is what they just did.
+    return wo
 
 
 @router.post("/{wo_id}/appeals", response={201: AppealOut},

@@ -32,7 +32,7 @@ from kefu.orgs.permissions import (
     SET_MAJOR_SEVERITY,
     has_capability,
 )
-from kefu.orgs.queries import is_unit_in_scope, list_units_in_scope
+from kefu.orgs.queries import is_unit_in_scope, list_units_in_scope, unit_for_tier
 from kefu.sla import clocks
 from kefu.surveys.actions import schedule_return_visit, send_survey
 from kefu.workorders.choices import (
@@ -755,9 +755,11 @@ def add_note(
 
 @transaction.atomic(durable=True)
 def escalate_work_order(
-    *, actor: Actor, work_order_id: int, reason: str, expected_version: int | None = None,
+    *, actor: Actor, work_order_id: int, reason: str, tier: int | None = None,
+    expected_version: int | None = None,
 ) -> WorkOrder:
-    """Mark the work order escalated (001 §3.4) with the reason."""
+    """Mark the work order escalated (001 §3.4) with the reason; with a tier (001 §7.2: 2
+    province, 1 HQ), the unit at that tier takes it over and assigns a new handler."""
     if not has_capability(actor.role, MARK_ESCALATED):
         raise PermissionRefused("只有主管或管理层可以升级工单",
                                 "Only supervisors or managers escalate")
@@ -766,12 +768,37 @@ def escalate_work_order(
     wo = lock_work_order(actor, work_order_id, expected_version)
     if wo.status not in OPEN_STATUSES:
         raise Conflict("已结束的工单不能升级", "A finished work order cannot be escalated")
+    if tier is None and wo.is_escalated:
+        raise Conflict("工单已升级；如需更高级别请选择响应级别",
+                       "Already escalated; choose a tier to go higher")
+    moved: dict[str, Any] = {}
+    if tier is not None:
+        moved = _move_to_tier(wo, tier)
     wo.is_escalated = True
     wo.version += 1
-    wo.save(update_fields=["is_escalated", "version", "updated_at"])
-    record_event(wo, actor, EventType.ESCALATED, note=reason.strip(), is_customer_visible=True)
-    audit_work_order(wo, actor, "WORK_ORDER_ESCALATED", {"reason": reason.strip()})
+    wo.save(update_fields=["is_escalated", "version", "updated_at", *moved])
+    data = {"tier": wo.tier, "unit": wo.unit.name} if moved else {}
+    record_event(wo, actor, EventType.ESCALATED, note=reason.strip(), is_customer_visible=True,
+                 data=data)
+    audit_work_order(wo, actor, "WORK_ORDER_ESCALATED", {"reason": reason.strip(), **data})
     return wo
+
+
+def _move_to_tier(wo: WorkOrder, tier: int) -> dict[str, Any]:
+    """Tier and responsible unit move together; the new unit assigns its own handler."""
+    if tier not in (1, 2, 3):
+        raise InvalidInput("响应级别不存在（1 总部、2 省公司、3 地市/区县）",
+                           "No such response tier (1 HQ, 2 province, 3 city or district)",
+                           fields={"tier": ["1 | 2 | 3"]})
+    if tier >= wo.tier:
+        raise InvalidInput("只能升级到更高的响应级别", "Escalate only to a higher tier",
+                           fields={"tier": [f"< {wo.tier}"]})
+    target = unit_for_tier(wo.unit, tier)
+    if target is None:
+        raise InvalidInput("该单位没有这一级的上级单位", "No unit above this one at that tier",
+                           fields={"tier": ["不存在 / none"]})
+    wo.tier, wo.unit, wo.handler = tier, target, None
+    return {"tier": tier, "unit": target, "handler": None}
 
 
 @transaction.atomic(durable=True)

@@ -17,6 +17,7 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from kefu.console.fields import FORM_FIELDS, SPECS
 from kefu.errors import KefuError
@@ -44,6 +45,7 @@ from kefu.workorders.queries import (
 from kefu.workorders.transitions import allowed_transitions
 
 View = Callable[..., HttpResponseBase]
+TIER_LABELS = {1: _("一级（总部）"), 2: _("二级（省公司）"), 3: _("三级（地市/区县）")}
 
 def staff_view(view: Callable[..., HttpResponseBase]) -> View:
     """Signed-in staff only; the view receives the actor."""
@@ -82,7 +84,8 @@ def detail_context(actor: Actor, wo_id: int, **extra: Any) -> dict[str, Any]:
     return {
         "actor": actor, "wo": wo, "events": list_timeline(actor, wo), "forms": forms,
         "can_escalate": has_capability(actor.role, MARK_ESCALATED)
-        and wo.status in OPEN_STATUSES and not wo.is_escalated,
+        and wo.status in OPEN_STATUSES and (not wo.is_escalated or wo.tier > 1),
+        "higher_tiers": [(t, TIER_LABELS[t]) for t in range(wo.tier - 1, 0, -1)],
         "can_approve": has_capability(actor.role, APPROVE_COMPENSATION),
         "plans": wo.plans.order_by("id"), "replies": wo.replies.order_by("id"),
         "clocks": list_clock_views(wo),

@@ -124,6 +124,7 @@ def escalate(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
     try:
         actions.escalate_work_order(actor=actor, work_order_id=wo_id,
                                     reason=request.POST.get("reason", ""),
+                                    tier=parse_int(request.POST.get("tier")),
                                     expected_version=parse_int(request.POST.get("version")))
     except KefuError as error:
         return detail_with_error(request, actor, wo_id, "escalate", error)
