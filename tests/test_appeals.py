@@ -168,8 +168,8 @@ def test_console_portal_and_api(world: World) -> None:
     appeal = Appeal.objects.get()
     assert appeal.external_number == "GXB-2026-000777"
     assert appeal.external_deadline == DEADLINE
-    # the appeal sits at the province: the city supervisor is sent back with its number
-    assert done["Location"].endswith(f"?appealed={appeal.work_order.number}")
+    # the appeal sits at the province; the city supervisor who took it in owns it and sees it
+    assert done["Location"] == f"/console/work-orders/{appeal.work_order_id}/"
     manager = world.client_for("manager")
     appeal_page = manager.get(f"/console/work-orders/{appeal.work_order_id}/").content.decode()
     assert original.number in appeal_page and "GXB-2026-000777" in appeal_page

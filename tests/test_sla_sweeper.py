@@ -44,6 +44,8 @@ def test_warning_then_breach_then_nothing_more(world: World) -> None:
     assert stats.breaches == 2
     wo.refresh_from_db()
     assert wo.is_overdue and wo.is_escalated and wo.tier == 2
+    # tier and unit move together; the province is responsible now
+    assert wo.unit_id == world.province.pk
     entry = SupervisionEntry.objects.get(work_order=wo)
     assert entry.supervising_unit_id == world.city.parent_id and entry.reason == "sla_breach"
     assert events(wo, "sla_breached") == 2
@@ -56,6 +58,8 @@ def test_warning_then_breach_then_nothing_more(world: World) -> None:
 def test_meeting_a_breached_clock_clears_overdue(world: World) -> None:
     wo, _ = actions.create_work_order(actor=world.agent, intake=intake(
         world, received_at=received(30)))
+    actions.assign_work_order(actor=world.supervisor, work_order_id=wo.pk,
+                              handler_id=world.handler.staff_id)
     sweep()
     wo.refresh_from_db()
     assert wo.is_overdue
@@ -213,7 +217,8 @@ def test_compliance_report(world: World) -> None:
     assert rows["initial_investigation"]["running_late"] == 1
     assert rows["confirm"]["rate"] == 1.0
     by_unit = api.get("/api/sla/compliance?group=unit").json()
-    assert [r["label"] for r in by_unit] == ["广州市分公司"]
+    # the late one went up to the province with its breach; the city still sees it (its owner)
+    assert [r["label"] for r in by_unit] == ["广东省公司", "广州市分公司"]
     assert api.get("/api/sla/compliance?group=weather").status_code == 422
     sibling = Client(HTTP_AUTHORIZATION="Bearer " + issue_api_token(
         actor=SYSTEM, user=world.users["sibling_handler"], name="s")[1])

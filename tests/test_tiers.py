@@ -24,8 +24,10 @@ def test_escalate_to_the_province_moves_unit_and_scope(world: World) -> None:
     wo.refresh_from_db()
     assert (wo.tier, wo.unit_id, wo.handler_id, wo.is_escalated) == (
         2, world.province.pk, None, True)
-    assert not scoped_work_orders(world.handler).filter(pk=wo.pk).exists()
     assert scoped_work_orders(world.manager).filter(pk=wo.pk).exists()
+    # the city still sees what its agent received (首问负责); another city does not
+    assert scoped_work_orders(world.handler).filter(pk=wo.pk).exists()
+    assert not scoped_work_orders(world.sibling_handler).filter(pk=wo.pk).exists()
     entry = AuditEntry.objects.filter(action="WORK_ORDER_ESCALATED").get()
     assert entry.data["tier"] == 2
     actions.escalate_work_order(actor=world.manager, work_order_id=wo.pk,

@@ -87,7 +87,9 @@ def sweep_batch(now: datetime, *, batch: int = 1000) -> SweepStats:
     clocks_by_order: dict[int, list[SlaClock]] = {}
     for clock in SlaClock.objects.filter(work_order__in=orders):
         clocks_by_order.setdefault(clock.work_order_id, []).append(clock)
-    parents = dict(OrgUnit.objects.values_list("id", "parent_id"))
+    units: dict[int, tuple[int | None, int]] = {
+        pk: (parent, OrgUnit(level=level).tier)
+        for pk, parent, level in OrgUnit.objects.values_list("id", "parent_id", "level")}
     emails = dict(Staff.objects.filter(pk__in={wo.owner_id for wo in orders})
                   .exclude(user__email="").values_list("id", "user__email"))
     supervisors: dict[int, list[str]] = {}
@@ -125,14 +127,14 @@ def sweep_batch(now: datetime, *, batch: int = 1000) -> SweepStats:
                 messages += _tell_staff(wo, emails, supervisors, "sla_warned", clock, now)
         if breached_now:
             stats.breaches += len(breached_now)
-            _escalate(wo, breached_now, now, parents.get(wo.unit_id) or wo.unit_id,
-                      (emails, supervisors), (events, audits, messages, entries))
+            _escalate(wo, breached_now, now, units, (emails, supervisors),
+                      (events, audits, messages, entries))
         wo.next_due_at = next_due(
             [c for c in clocks if c.clock not in SELF_ACTING or c.deadline > now])
         wo.is_overdue = any(c.state == ClockState.BREACHED and c.finished_at is None
                             for c in clocks)
     bulk_set(changed, ["state", "warned_at", "breached_at"])
-    bulk_set(orders, ["next_due_at", "is_overdue", "tier", "is_escalated", "version"])
+    bulk_set(orders, ["next_due_at", "is_overdue", "tier", "unit", "is_escalated", "version"])
     bulk_insert(events)
     # A work order already under supervision for a breach gets no second open entry.
     open_already = set(SupervisionEntry.objects.filter(
@@ -145,25 +147,40 @@ def sweep_batch(now: datetime, *, batch: int = 1000) -> SweepStats:
     return stats
 
 
+def _unit_at_tier(units: dict[int, tuple[int | None, int]], unit_id: int,
+                  tier: int) -> int | None:
+    """The nearest unit at `tier` from `unit_id` upwards, from the preloaded tree."""
+    current: int | None = unit_id
+    while current is not None:
+        parent, unit_tier = units[current]
+        if unit_tier == tier:
+            return current
+        current = parent
+    return None
+
+
 def _escalate(
-    wo: WorkOrder, breached: list[SlaClock], now: datetime, supervising: int,
+    wo: WorkOrder, breached: list[SlaClock], now: datetime,
+    units: dict[int, tuple[int | None, int]],
     people: tuple[dict[int, str], dict[int, list[str]]],
     out: tuple[list[TimelineEvent], list[AuditRecord], list[OutboxMessage],
                list[SupervisionEntry]],
 ) -> None:
-    """A breach: one tier up, the owner told, a supervision entry at the superior unit."""
+    """A breach: one tier up, the unit at that tier responsible and supervising (the handler
+    keeps working on it and still sees it), the owner and supervisors told."""
     events, audits, messages, entries = out
     names = [c.clock for c in breached]
-    wo.tier = max(1, wo.tier - 1)
-    wo.is_escalated = True
-    wo.version += 1
     for clock in breached:
         events.append(_event(wo, EventType.SLA_BREACHED, clock, now))
         messages += _tell_staff(wo, *people, "sla_breached", clock, now)
+    wo.tier = max(1, wo.tier - 1)
+    wo.unit_id = _unit_at_tier(units, wo.unit_id, wo.tier) or wo.unit_id
+    wo.is_escalated = True
+    wo.version += 1
     audits.append(AuditRecord(SYSTEM, "SLA_BREACHED", "work_order", wo.pk,
-                              {"clocks": names, "tier": wo.tier}))
+                              {"clocks": names, "tier": wo.tier, "unit": wo.unit_id}))
     entries.append(SupervisionEntry(
-        work_order=wo, supervising_unit_id=supervising, reason=SupervisionReason.SLA_BREACH,
+        work_order=wo, supervising_unit_id=wo.unit_id, reason=SupervisionReason.SLA_BREACH,
         detail=", ".join(str(ClockKind(n).label) for n in names),
         due_at=now + timedelta(days=SUPERVISION_DAYS), opened_at=now))
 

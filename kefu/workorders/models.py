@@ -156,6 +156,8 @@ class WorkOrder(models.Model):
             models.Index(fields=["status", "unit", "-id"], name="wo_status_unit_id"),
             # "mine": current handler's open work
             models.Index(fields=["handler", "status"], name="wo_handler_status"),
+            # scope: what a member of staff received stays theirs to see
+            models.Index(fields=["owner", "-id"], name="wo_owner_id"),
             # customer 360 and the customer's own list
             models.Index(fields=["customer", "-id"], name="wo_customer_id"),
             # created-range filter and reports

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from kefu.customers.crypto import digest
 from kefu.customers.validators import normalise_phone
 from kefu.errors import NotFound
 from kefu.orgs.actors import Actor
+from kefu.orgs.models import Staff
 from kefu.orgs.queries import unit_ids_in_scope
 from kefu.workorders.models import (
     Attachment,
@@ -30,7 +31,14 @@ def scoped_work_orders(actor: Actor) -> QuerySet[WorkOrder]:
         return WorkOrder.objects.filter(customer_id=actor.customer_id)
     if not actor.is_staff:
         return WorkOrder.objects.none()
-    return WorkOrder.objects.filter(unit_id__in=unit_ids_in_scope(actor))
+    # Besides their units' work, staff keep what their units received (首问负责: accountable
+    # until closure) and what their units' people handle, wherever escalation has taken it.
+    if actor.unit_path.count("/") == 1:
+        return WorkOrder.objects.all()  # the head office: every unit is in scope
+    units = unit_ids_in_scope(actor)
+    people = Staff.objects.filter(unit_id__in=units).values("id")
+    return WorkOrder.objects.filter(Q(unit_id__in=units) | Q(owner_id__in=people)
+                                    | Q(handler_id__in=people))
 
 
 def get_work_order(actor: Actor, work_order_id: int) -> WorkOrder:
