@@ -79,3 +79,94 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"appeal of {self.original_id}"
+
+
+class EscalationCondition(models.TextChoices):
+    """When a work order may be escalated (001 §3.4.1)."""
+
+    MAJOR_FAILURE = "major_failure", _("重大服务故障")
+    POLICY_CHANGE = "policy_change", _("重大政策或资费调整")
+    MULTI_DEPARTMENT = "multi_department", _("需多个部门协同处理")
+    SLA_BREACH = "sla_breach", _("处理超时")
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("已驳回")
+
+
+class EscalationRequest(models.Model):
+    """An application to escalate (升级申请, 001 §3.4.2): the condition, the reason, the tier
+    asked for and the departments to co-handle; approved or rejected by a superior."""
+
+    work_order = models.ForeignKey("workorders.WorkOrder", on_delete=models.CASCADE,
+                                   related_name="escalation_requests")
+    condition = models.CharField(_("升级条件"), max_length=20,
+                                 choices=EscalationCondition.choices)
+    reason = models.TextField(_("申请理由"))
+    target_tier = models.PositiveSmallIntegerField(_("申请响应级别"), null=True, blank=True)
+    departments = models.ManyToManyField("orgs.Department", blank=True, related_name="+",
+                                         verbose_name=_("协办部门"))
+    working_days = models.PositiveSmallIntegerField(_("协办时限（工作日）"), default=3)
+    status = models.CharField(_("状态"), max_length=8, choices=RequestStatus.choices,
+                              default=RequestStatus.PENDING)
+    requested_at = models.DateTimeField()
+    requested_by_name = models.CharField(max_length=100)
+    requested_by_user_id = models.BigIntegerField(null=True)
+    requested_by_staff = models.ForeignKey("orgs.Staff", on_delete=models.SET_NULL, null=True,
+                                           related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by_name = models.CharField(max_length=100, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("升级申请")
+        verbose_name_plural = _("升级申请")
+        constraints = [
+            models.UniqueConstraint(fields=["work_order"],
+                                    condition=models.Q(status="pending"),
+                                    name="one_pending_escalation_request"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.work_order_id} {self.condition} {self.status}"
+
+
+class SubtaskStatus(models.TextChoices):
+    OPEN = "open", _("处理中")
+    DONE = "done", _("已完成")
+
+
+class CoHandlingTask(models.Model):
+    """One department's part of a co-handled work order (协同处理): its own handler, deadline
+    and result. The work order waits for all of them before it is answered."""
+
+    work_order = models.ForeignKey("workorders.WorkOrder", on_delete=models.CASCADE,
+                                   related_name="subtasks")
+    request = models.ForeignKey(EscalationRequest, on_delete=models.CASCADE,
+                                related_name="subtasks")
+    department = models.ForeignKey("orgs.Department", on_delete=models.PROTECT,
+                                   related_name="subtasks", verbose_name=_("协办部门"))
+    handler = models.ForeignKey("orgs.Staff", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="subtasks", verbose_name=_("协办人"))
+    status = models.CharField(_("状态"), max_length=8, choices=SubtaskStatus.choices,
+                              default=SubtaskStatus.OPEN)
+    due_at = models.DateTimeField(_("协办期限"))
+    breached_at = models.DateTimeField(_("超时时间"), null=True, blank=True)
+    result = models.TextField(_("协办结果"), blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by_name = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("协办任务")
+        verbose_name_plural = _("协办任务")
+        indexes = [
+            # the sweeper: open sub-tasks past their deadline not yet marked
+            models.Index(fields=["due_at"], name="subtask_open_due",
+                         condition=models.Q(status="open", breached_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.work_order_id} {self.department_id} {self.status}"

@@ -8,7 +8,15 @@ from datetime import datetime
 from django.db.models import Count, Q, QuerySet
 
 from kefu.customers.models import Customer
-from kefu.escalation.models import Appeal, AppealSource, SupervisionEntry
+from kefu.escalation.models import (
+    Appeal,
+    AppealSource,
+    CoHandlingTask,
+    EscalationRequest,
+    RequestStatus,
+    SubtaskStatus,
+    SupervisionEntry,
+)
 from kefu.orgs.actors import Actor
 from kefu.orgs.queries import unit_ids_in_scope
 from kefu.workorders.models import WorkOrder
@@ -67,3 +75,32 @@ def appeal_figures(actor: Actor, *, since: datetime | None = None,
     return AppealFigures(customer_appeals=counts["customer"],
                          regulator_appeals=counts["regulator"],
                          customers=Customer.objects.filter(unit_id__in=units).count())
+
+
+def count_open_subtasks(wo: WorkOrder) -> int:
+    return CoHandlingTask.objects.filter(work_order=wo, status=SubtaskStatus.OPEN).count()
+
+
+def list_subtasks(wo: WorkOrder) -> list[CoHandlingTask]:
+    """The work order's co-handling tasks, for whoever sees the work order."""
+    return list(CoHandlingTask.objects.filter(work_order=wo)
+                .select_related("department", "department__unit", "handler").order_by("id"))
+
+
+def list_escalation_requests(wo: WorkOrder) -> list[EscalationRequest]:
+    return list(EscalationRequest.objects.filter(work_order=wo)
+                .prefetch_related("departments").order_by("id"))
+
+
+def list_pending_escalation_requests(actor: Actor) -> QuerySet[EscalationRequest]:
+    """Requests awaiting a decision on work orders in the actor's scope."""
+    return (EscalationRequest.objects.filter(status=RequestStatus.PENDING,
+                                             work_order__in=scoped_work_orders(actor))
+            .select_related("work_order").order_by("requested_at"))
+
+
+def list_open_subtasks(actor: Actor) -> QuerySet[CoHandlingTask]:
+    """Open co-handling tasks of the departments in the actor's scope, soonest due first."""
+    return (CoHandlingTask.objects.filter(status=SubtaskStatus.OPEN,
+                                          department__unit_id__in=unit_ids_in_scope(actor))
+            .select_related("work_order", "department", "handler").order_by("due_at"))

@@ -38,6 +38,24 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
                "Your appeal of {original} has been received as {number}. A higher level will "
                "handle it and reply within the time limit."),
     },
+    "escalation_decided": {
+        "zh-hans": ("【客服】升级申请结果", "工单 {number} 的升级申请已{decision}。"),
+        "en": ("Escalation request decided", "The escalation request for {number}: {decision}."),
+    },
+    "subtask_assigned": {
+        "zh-hans": ("【客服】协办任务",
+                    "工单 {number} 需要{department}协办，请于 {due} 前提交结果。"),
+        "en": ("Co-handling task", "{number} needs {department}'s part by {due}."),
+    },
+    "subtask_overdue": {
+        "zh-hans": ("【客服】协办超时", "工单 {number} 的{department}协办任务已于 {due} 超时。"),
+        "en": ("Co-handling task overdue", "{number}: {department}'s part was due at {due}."),
+    },
+    "co_handling_done": {
+        "zh-hans": ("【客服】协办已全部完成",
+                    "工单 {number} 的各协办部门均已提交结果，可以答复客户。"),
+        "en": ("Co-handling complete", "Every department has given its part for {number}."),
+    },
     "survey_invitation": {
         "zh-hans": ("【客服】请评价我们的服务",
                     "工单 {number} 已结案，请用1分钟评价我们的服务：{link}\n"

@@ -39,6 +39,7 @@ class SweepStats:
     warnings: int = 0
     breaches: int = 0
     closed: int = 0
+    subtasks_overdue: int = 0
     to_close: list[int] = field(default_factory=list)
 
 
@@ -53,7 +54,11 @@ def sweep(now: datetime | None = None, *, batch: int = 1000) -> SweepStats:
         total.breaches += stats.breaches
         total.closed += sum(_auto_close(wo_id) for wo_id in stats.to_close)
         if stats.work_orders < batch:
-            return total
+            break
+    from kefu.escalation.actions import mark_overdue_subtasks
+
+    total.subtasks_overdue = mark_overdue_subtasks(now)
+    return total
 
 
 def _auto_close(wo_id: int) -> bool:

@@ -21,6 +21,7 @@ from kefu.customers.models import Customer
 from kefu.customers.queries import find_customers_by_phone, get_customer
 from kefu.customers.validators import validate_mobile
 from kefu.errors import Conflict, InvalidInput, NotFound, PermissionRefused, StaleVersion
+from kefu.escalation.queries import count_open_subtasks
 from kefu.notify.actions import enqueue_message
 from kefu.notify.choices import MessageChannel
 from kefu.orgs.actors import Actor
@@ -549,6 +550,11 @@ def reply_to_customer(
     """Send the written reply (001 §4.3); refused while a compensation awaits approval."""
     wo = lock_work_order(actor, work_order_id, expected_version)
     t = check_transition(wo.kind, wo.status, "reply", actor)
+    if open_subtasks := count_open_subtasks(wo):
+        # 001 §3.4.3: the work order waits for every co-handling department.
+        raise Conflict(f"还有 {open_subtasks} 个协办任务未完成，不能答复",
+                       f"{open_subtasks} co-handling task(s) are still open",
+                       detail={"open_subtasks": open_subtasks})
     values = {k: (v.strip() if isinstance(v, str) else v) for k, v in asdict(reply).items()}
     _require(t, values)
     _choice(reply.reply_channel, Channel, "reply_channel")
@@ -773,7 +779,7 @@ def escalate_work_order(
                        "Already escalated; choose a tier to go higher")
     moved: dict[str, Any] = {}
     if tier is not None:
-        moved = _move_to_tier(wo, tier)
+        moved = move_to_tier(wo, tier)
     wo.is_escalated = True
     wo.version += 1
     wo.save(update_fields=["is_escalated", "version", "updated_at", *moved])
@@ -784,7 +790,7 @@ def escalate_work_order(
     return wo
 
 
-def _move_to_tier(wo: WorkOrder, tier: int) -> dict[str, Any]:
+def move_to_tier(wo: WorkOrder, tier: int) -> dict[str, Any]:
     """Tier and responsible unit move together; the new unit assigns its own handler."""
     if tier not in (1, 2, 3):
         raise InvalidInput("响应级别不存在（1 总部、2 省公司、3 地市/区县）",

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from kefu.customers.crypto import digest
 from kefu.customers.validators import normalise_phone
 from kefu.errors import NotFound
+from kefu.escalation.models import CoHandlingTask
 from kefu.orgs.actors import Actor
 from kefu.orgs.models import Staff
 from kefu.orgs.queries import unit_ids_in_scope
@@ -37,8 +38,11 @@ def scoped_work_orders(actor: Actor) -> QuerySet[WorkOrder]:
         return WorkOrder.objects.all()  # the head office: every unit is in scope
     units = unit_ids_in_scope(actor)
     people = Staff.objects.filter(unit_id__in=units).values("id")
+    # ...and what their units' departments co-handle (协办).
+    co_handled = CoHandlingTask.objects.filter(department__unit_id__in=units).values(
+        "work_order_id")
     return WorkOrder.objects.filter(Q(unit_id__in=units) | Q(owner_id__in=people)
-                                    | Q(handler_id__in=people))
+                                    | Q(handler_id__in=people) | Q(id__in=co_handled))
 
 
 def get_work_order(actor: Actor, work_order_id: int) -> WorkOrder:
