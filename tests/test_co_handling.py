@@ -192,3 +192,61 @@ def test_applicant_hears_back_by_email(world: World) -> None:
     decide_escalation(actor=world.supervisor, request_id=request.pk, is_approved=True)
     message = OutboxMessage.objects.get(template="escalation_decided")
     assert wo.number in message.body and "批准" in message.body
+
+
+def test_console_and_api(world: World) -> None:
+    network, billing = departments(world)
+    net_actor, net_staff = engineer(world, "net_engineer", network)
+    wo = in_processing(world)
+    handler = world.client_for("handler")
+    page = handler.get(f"/console/work-orders/{wo.pk}/").content.decode()
+    assert "申请升级 / 协办" in page and "网络运维部" in page
+    bad = handler.post(f"/console/work-orders/{wo.pk}/escalation-requests/",
+                       {"condition": "multi_department", "reason": "协同",
+                        "department_ids": [str(network.pk)], "working_days": "3"})
+    assert bad.status_code == 422 and not EscalationRequest.objects.exists()
+    handler.post(f"/console/work-orders/{wo.pk}/escalation-requests/",
+                 {"condition": "multi_department", "reason": "协同",
+                  "department_ids": [str(network.pk), str(billing.pk)], "working_days": "3"})
+    request = EscalationRequest.objects.get()
+    supervisor = world.client_for("supervisor")
+    assert "批准" in supervisor.get(f"/console/work-orders/{wo.pk}/").content.decode()
+    supervisor.post(f"/console/work-orders/{wo.pk}/escalation-requests/{request.pk}/decision/",
+                    {"decision": "approve", "note": "同意"})
+    task = CoHandlingTask.objects.get(department=network)
+    supervisor.post(f"/console/work-orders/{wo.pk}/subtasks/{task.pk}/assign/",
+                    {"handler_id": str(net_staff.pk)})
+    task.refresh_from_db()
+    assert task.handler_id == net_staff.pk
+    english = supervisor.get(f"/console/work-orders/{wo.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Co-handling" in english.content.decode()
+
+    api = world.client_for("manager")
+    listed = api.get(f"/api/work-orders/{wo.pk}/subtasks").json()
+    assert {t["department"] for t in listed} == {"网络运维部", "计费账务部"}
+    other = CoHandlingTask.objects.get(department=billing)
+    done = api.post(f"/api/subtasks/{other.pk}/complete", {"result": "已核对账单"},
+                    content_type="application/json")
+    assert done.status_code == 200 and done.json()["status"] == "done"
+    empty = api.post(f"/api/subtasks/{task.pk}/complete", {"result": ""},
+                     content_type="application/json")
+    assert empty.status_code == 422, empty.content.decode()
+    created = handler.post(f"/api/work-orders/{wo.pk}/escalation-requests",
+                       {"condition": "major_failure", "reason": "全市故障", "tier": 9},
+                       content_type="application/json")
+    assert created.status_code == 422 and "tier" in created.json()["errors"]
+    assert api.post(f"/api/work-orders/{wo.pk}/escalation-requests",
+                    {"condition": "major_failure", "reason": "全市故障"},
+                    content_type="application/json").status_code == 403  # managers decide
+
+
+def test_board_lists_requests_and_sub_tasks(world: World) -> None:
+    network, billing = departments(world)
+    wo = in_processing(world)
+    apply(world, wo, network.pk, billing.pk)
+    board = world.client_for("supervisor").get("/console/board/").content.decode()
+    assert wo.number in board and "需多个部门协同处理" in board
+    request = EscalationRequest.objects.get()
+    decide_escalation(actor=world.supervisor, request_id=request.pk, is_approved=True)
+    board = world.client_for("supervisor").get("/console/board/").content.decode()
+    assert "网络运维部" in board and "计费账务部" in board

@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from kefu.api.appeals import router as appeals_router
 from kefu.api.auth import AUTH
+from kefu.api.co_handling import router as co_handling_router
 from kefu.api.customers import router as customers_router
 from kefu.api.problems import fields_from_pydantic, problem, problem_from_error
 from kefu.api.reference import router as reference_router
@@ -31,6 +32,7 @@ api.add_router("/work-orders", workorders_router, tags=["work orders"])
 api.add_router("/customers", customers_router, tags=["customers"])
 api.add_router("/surveys", surveys_router, tags=["surveys"])
 api.add_router("/appeals", appeals_router, tags=["appeals"])
+api.add_router("/", co_handling_router, tags=["escalation and co-handling"])
 api.add_router("/", reference_router, tags=["reference"])
 
 

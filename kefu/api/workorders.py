@@ -11,6 +11,7 @@ from ninja.responses import Status
 
 from kefu.api.appeals import AppealIn, AppealOut
 from kefu.api.auth import actor_of
+from kefu.api.co_handling import EscalationRequestIn, EscalationRequestOut, SubtaskOut
 from kefu.api.schemas import (
     AssignIn,
     AttachmentOut,
@@ -33,7 +34,8 @@ from kefu.api.surveys import SurveyAnswersIn, SurveyOut
 from kefu.archive.actions import lift_legal_hold, set_legal_hold
 from kefu.customers.actions import CustomerDetails
 from kefu.errors import InvalidInput
-from kefu.escalation.actions import open_appeal
+from kefu.escalation.actions import open_appeal, request_escalation
+from kefu.escalation.queries import list_subtasks
 from kefu.sla.extensions import request_deadline_extension
 from kefu.sla.queries import list_clock_views
 from kefu.surveys.actions import answer_survey_on_portal, record_survey_by_phone
@@ -222,6 +224,21 @@ def escalate(request: HttpRequest, wo_id: int, payload: EscalateIn,
     response["ETag"] = _etag(wo)
     # After a move up the actor may no longer see it; the answer is what they just did.
     return wo
+
+
+@router.post("/{wo_id}/escalation-requests", response={201: EscalationRequestOut},
+             summary="Apply to escalate: condition, reason, tier asked for, departments to "
+                     "co-handle")
+def escalation_request(request: HttpRequest, wo_id: int,
+                       payload: EscalationRequestIn) -> Status[Any]:
+    return Status(201, request_escalation(actor=actor_of(request), work_order_id=wo_id,
+                                          application=payload.application()))
+
+
+@router.get("/{wo_id}/subtasks", response=list[SubtaskOut],
+            summary="Co-handling sub-tasks with their handler, deadline and result")
+def subtasks(request: HttpRequest, wo_id: int) -> list[Any]:
+    return list_subtasks(get_work_order(actor_of(request), wo_id))
 
 
 @router.post("/{wo_id}/appeals", response={201: AppealOut},

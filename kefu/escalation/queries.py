@@ -18,6 +18,7 @@ from kefu.escalation.models import (
     SupervisionEntry,
 )
 from kefu.orgs.actors import Actor
+from kefu.orgs.models import Department, Staff
 from kefu.orgs.queries import unit_ids_in_scope
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.queries import scoped_work_orders
@@ -104,3 +105,18 @@ def list_open_subtasks(actor: Actor) -> QuerySet[CoHandlingTask]:
     return (CoHandlingTask.objects.filter(status=SubtaskStatus.OPEN,
                                           department__unit_id__in=unit_ids_in_scope(actor))
             .select_related("work_order", "department", "handler").order_by("due_at"))
+
+
+def list_departments_for(wo: WorkOrder) -> QuerySet[Department]:
+    """Departments that may co-handle the work order: its unit's and those below it."""
+    return (Department.objects.filter(unit__path__startswith=wo.unit.path)
+            .select_related("unit").order_by("unit__path", "kind"))
+
+
+def list_department_staff(department_ids: list[int]) -> dict[int, list[Staff]]:
+    """The people of each department, for assigning its sub-task."""
+    people: dict[int, list[Staff]] = {}
+    for staff in Staff.objects.filter(department_id__in=department_ids).order_by("display_name"):
+        assert staff.department_id is not None
+        people.setdefault(staff.department_id, []).append(staff)
+    return people

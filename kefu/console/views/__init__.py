@@ -1,6 +1,12 @@
 """Staff console: each view authenticates, loads through the actor's scope, calls one action,
 renders. One module per part of the console."""
 
+from kefu.console.views.co_handling import (
+    escalation_decision,
+    escalation_request,
+    subtask_assign,
+    subtask_complete,
+)
 from kefu.console.views.intake import customer_lookup, customer_view, intake
 from kefu.console.views.orders import (
     appeal,
@@ -23,8 +29,34 @@ from kefu.console.views.queues import bulk, export_csv, find_by_phone, queue, sa
 from kefu.console.views.reports import board, sla_report, surveys_report
 
 __all__ = [
-    "appeal", "assign", "attachment", "board", "bulk", "customer_lookup", "customer_view",
-    "decide_extension", "decide_plan", "detail", "escalate", "export_csv", "find_by_phone",
-    "intake", "legal_hold", "note", "queue", "request_extension", "return_visit", "reveal",
-    "saved_view", "sla_report", "survey", "surveys_report", "transition", "upload",
+    "appeal",
+    "assign",
+    "attachment",
+    "board",
+    "bulk",
+    "customer_lookup",
+    "customer_view",
+    "decide_extension",
+    "decide_plan",
+    "detail",
+    "escalate",
+    "escalation_decision",
+    "escalation_request",
+    "export_csv",
+    "find_by_phone",
+    "intake",
+    "legal_hold",
+    "note",
+    "queue",
+    "request_extension",
+    "return_visit",
+    "reveal",
+    "saved_view",
+    "sla_report",
+    "subtask_assign",
+    "subtask_complete",
+    "survey",
+    "surveys_report",
+    "transition",
+    "upload",
 ]

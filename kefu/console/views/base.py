@@ -21,9 +21,22 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.console.fields import FORM_FIELDS, SPECS
 from kefu.errors import KefuError
-from kefu.escalation.actions import APPEAL_TAKERS, APPEALABLE_KINDS, FINISHED
-from kefu.escalation.models import Regulator
-from kefu.escalation.queries import appeal_of, list_appeals_of
+from kefu.escalation.actions import (
+    APPEAL_TAKERS,
+    APPEALABLE_KINDS,
+    DECIDERS,
+    FINISHED,
+    REQUESTERS,
+)
+from kefu.escalation.models import EscalationCondition, Regulator
+from kefu.escalation.queries import (
+    appeal_of,
+    list_appeals_of,
+    list_department_staff,
+    list_departments_for,
+    list_escalation_requests,
+    list_subtasks,
+)
 from kefu.orgs.actors import Actor, NotAnActor, actor_for_user
 from kefu.orgs.permissions import APPROVE_COMPENSATION, MARK_ESCALATED, has_capability
 from kefu.orgs.queries import list_staff_in_scope
@@ -97,6 +110,7 @@ def detail_context(actor: Actor, wo_id: int, **extra: Any) -> dict[str, Any]:
         "hold": wo.legal_holds.filter(lifted_at__isnull=True).first(),
         "visit": ReturnVisit.objects.filter(work_order=wo).first(),
         "appeal": appeal_of(wo), "appeals": list_appeals_of(actor, wo),
+        **co_handling_context(actor, wo),
         "can_appeal": actor.role in APPEAL_TAKERS and wo.kind in APPEALABLE_KINDS
         and wo.status in FINISHED, "regulators": Regulator.choices,
         "survey": (survey := latest_survey(wo)), "survey_open": is_survey_open(survey)
@@ -107,6 +121,19 @@ def detail_context(actor: Actor, wo_id: int, **extra: Any) -> dict[str, Any]:
         "attachments": wo.attachments.order_by("id"),
         "staff": list_staff_in_scope(actor).filter(unit__path__startswith=wo.unit.path),
         "categories": list_categories(), "errors": {}, "values": {}, **extra,
+    }
+
+def co_handling_context(actor: Actor, wo: Any) -> dict[str, Any]:
+    """Escalation requests and co-handling sub-tasks of the work order page."""
+    subtasks = list_subtasks(wo)
+    is_open = wo.status in OPEN_STATUSES
+    return {
+        "subtasks": subtasks, "escalation_requests": list_escalation_requests(wo),
+        "can_request_escalation": actor.role in REQUESTERS and is_open,
+        "can_decide_escalation": actor.role in DECIDERS,
+        "conditions": EscalationCondition.choices,
+        "co_departments": list_departments_for(wo) if is_open else [],
+        "department_staff": list_department_staff([t.department_id for t in subtasks]),
     }
 
 def detail_with_error(request: HttpRequest, actor: Actor, wo_id: int, form: str,

@@ -15,7 +15,12 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.console.views.base import day_after, error_text, parse_date, staff_view
 from kefu.errors import KefuError
-from kefu.escalation.queries import list_open_supervision
+from kefu.escalation.actions import DECIDERS
+from kefu.escalation.queries import (
+    list_open_subtasks,
+    list_open_supervision,
+    list_pending_escalation_requests,
+)
 from kefu.orgs.actors import Actor
 from kefu.sla.calendar import SHANGHAI
 from kefu.sla.queries import list_pending_extensions, sla_compliance
@@ -50,6 +55,9 @@ def board(request: HttpRequest, actor: Actor) -> HttpResponse:
         "supervision": list_open_supervision(actor)[:50],
         "plans": list_pending_plan_approvals(actor)[:50],
         "extensions": list_pending_extensions(actor)[:50],
+        "escalation_requests": list_pending_escalation_requests(actor)[:50]
+        if actor.role in DECIDERS else [],
+        "subtasks": list_open_subtasks(actor)[:50],
         "received_today": count_received_since(actor, today),
         "compliance": [r for r in compliance if r.rate is not None],
         "now": timezone.now(),
