@@ -38,6 +38,15 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    # A request in English leaves English active in this thread; each test starts in Chinese.
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        yield
+
+
 @dataclass
 class World:
     hq: OrgUnit

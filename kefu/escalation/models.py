@@ -10,9 +10,16 @@ class SupervisionReason(models.TextChoices):
     MANUAL = "manual", _("人工督办")
 
 
+class Evaluation(models.TextChoices):
+    GOOD = "good", _("良好")
+    ACCEPTABLE = "acceptable", _("合格")
+    POOR = "poor", _("不合格")
+
+
 class SupervisionEntry(models.Model):
     """A line of the supervision ledger (督办台账, 001 §3.4.4): the superior unit follows a
-    work order until it is done. Reports, reminders and evaluation come with escalation."""
+    work order until it is done, with progress reports at set intervals, overdue marks and
+    reminders, and an evaluation when the entry is closed."""
 
     work_order = models.ForeignKey("workorders.WorkOrder", on_delete=models.CASCADE,
                                    related_name="supervision")
@@ -23,6 +30,16 @@ class SupervisionEntry(models.Model):
     due_at = models.DateTimeField(_("督办期限"))
     opened_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
+    supervisor_name = models.CharField(_("督办人"), max_length=100, blank=True)
+    report_every_hours = models.PositiveSmallIntegerField(_("进展报告间隔（小时）"), default=24)
+    next_report_due_at = models.DateTimeField(_("下次报告期限"), null=True, blank=True)
+    # Set by the sweep when the due date passes with the entry still open.
+    overdue_at = models.DateTimeField(_("逾期时间"), null=True, blank=True)
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
+    evaluation = models.CharField(_("督办评价"), max_length=12, choices=Evaluation.choices,
+                                  blank=True)
+    evaluation_note = models.TextField(_("评价说明"), blank=True)
+    closed_by_name = models.CharField(max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("督办")
@@ -36,6 +53,24 @@ class SupervisionEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work_order_id} {self.reason}"
+
+
+class SupervisionReport(models.Model):
+    """A progress report on a supervised work order, due at the entry's interval."""
+
+    entry = models.ForeignKey(SupervisionEntry, on_delete=models.CASCADE,
+                              related_name="reports")
+    at = models.DateTimeField()
+    progress = models.TextField(_("进展情况"))
+    by_name = models.CharField(max_length=100)
+    by_user_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        verbose_name = _("督办进展报告")
+        verbose_name_plural = _("督办进展报告")
+
+    def __str__(self) -> str:
+        return f"report {self.entry_id} {self.at:%Y-%m-%d %H:%M}"
 
 
 class AppealSource(models.TextChoices):

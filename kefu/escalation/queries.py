@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db.models import Count, Q, QuerySet
 
 from kefu.customers.models import Customer
+from kefu.errors import InvalidInput
 from kefu.escalation.models import (
     Appeal,
     AppealSource,
@@ -26,10 +27,37 @@ from kefu.workorders.queries import scoped_work_orders
 
 def list_open_supervision(actor: Actor) -> QuerySet[SupervisionEntry]:
     """Open entries supervised by a unit in scope, or about work orders in scope."""
-    return (SupervisionEntry.objects.filter(closed_at__isnull=True)
-            .filter(Q(supervising_unit_id__in=unit_ids_in_scope(actor))
-                    | Q(work_order__in=scoped_work_orders(actor)))
-            .select_related("work_order", "supervising_unit").order_by("due_at"))
+    return list_supervision(actor, state="open")
+
+
+SUPERVISION_STATES = ("open", "overdue", "closed", "all")
+
+
+def list_supervision(actor: Actor, *, state: str = "open") -> QuerySet[SupervisionEntry]:
+    """The ledger: entries supervised by a unit in scope or about work orders in scope, open
+    ones by due date, closed ones newest first."""
+    if state not in SUPERVISION_STATES:
+        raise InvalidInput("状态取值无效", "Unknown state",
+                           fields={"state": [" | ".join(SUPERVISION_STATES)]})
+    entries = (SupervisionEntry.objects
+               .filter(Q(supervising_unit_id__in=unit_ids_in_scope(actor))
+                       | Q(work_order__in=scoped_work_orders(actor)))
+               .select_related("work_order", "supervising_unit")
+               .annotate(report_count=Count("reports")))
+    if state == "open":
+        return entries.filter(closed_at__isnull=True).order_by("due_at")
+    if state == "overdue":
+        return entries.filter(closed_at__isnull=True, overdue_at__isnull=False).order_by(
+            "due_at")
+    if state == "closed":
+        return entries.filter(closed_at__isnull=False).order_by("-closed_at")
+    return entries.order_by("-opened_at")
+
+
+def list_supervision_of(wo: WorkOrder) -> list[SupervisionEntry]:
+    return list(SupervisionEntry.objects.filter(work_order=wo)
+                .select_related("supervising_unit").prefetch_related("reports")
+                .order_by("opened_at"))
 
 
 def list_appeals_of(actor: Actor, original: WorkOrder) -> list[Appeal]:

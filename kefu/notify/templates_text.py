@@ -56,6 +56,16 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
                     "工单 {number} 的各协办部门均已提交结果，可以答复客户。"),
         "en": ("Co-handling complete", "Every department has given its part for {number}."),
     },
+    "supervision_opened": {
+        "zh-hans": ("【客服】督办通知",
+                    "工单 {number} 已列入督办：{detail}。请于 {due} 前办结并按时报告进展。"),
+        "en": ("Under supervision",
+               "{number} is under supervision: {detail}. Finish by {due} and report progress."),
+    },
+    "supervision_reminder": {
+        "zh-hans": ("【客服】督办进展提醒", "督办工单 {number} 需要报告进展，督办期限 {due}。"),
+        "en": ("Supervision: report progress", "{number} needs a progress report; due {due}."),
+    },
     "survey_invitation": {
         "zh-hans": ("【客服】请评价我们的服务",
                     "工单 {number} 已结案，请用1分钟评价我们的服务：{link}\n"

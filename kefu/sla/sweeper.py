@@ -40,6 +40,7 @@ class SweepStats:
     breaches: int = 0
     closed: int = 0
     subtasks_overdue: int = 0
+    supervision: int = 0
     to_close: list[int] = field(default_factory=list)
 
 
@@ -55,9 +56,10 @@ def sweep(now: datetime | None = None, *, batch: int = 1000) -> SweepStats:
         total.closed += sum(_auto_close(wo_id) for wo_id in stats.to_close)
         if stats.work_orders < batch:
             break
-    from kefu.escalation.actions import mark_overdue_subtasks
+    from kefu.escalation.actions import mark_overdue_subtasks, remind_supervision
 
     total.subtasks_overdue = mark_overdue_subtasks(now)
+    total.supervision = remind_supervision(now)
     return total
 
 
@@ -187,7 +189,8 @@ def _escalate(
     entries.append(SupervisionEntry(
         work_order=wo, supervising_unit_id=wo.unit_id, reason=SupervisionReason.SLA_BREACH,
         detail=", ".join(str(ClockKind(n).label) for n in names),
-        due_at=now + timedelta(days=SUPERVISION_DAYS), opened_at=now))
+        due_at=now + timedelta(days=SUPERVISION_DAYS), opened_at=now,
+        supervisor_name="system", next_report_due_at=now + timedelta(hours=24)))
 
 
 def _event(wo: WorkOrder, kind: EventType, clock: SlaClock, now: datetime) -> TimelineEvent:

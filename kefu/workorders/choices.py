@@ -121,3 +121,6 @@ class EventType(models.TextChoices):
     SUBTASK_DONE = "subtask_done", _("协办完成")
     SUBTASK_OVERDUE = "subtask_overdue", _("协办超时")
     CO_HANDLING_DONE = "co_handling_done", _("协办全部完成")
+    SUPERVISION_OPENED = "supervision_opened", _("督办")
+    SUPERVISION_REPORTED = "supervision_reported", _("督办进展报告")
+    SUPERVISION_CLOSED = "supervision_closed", _("督办结束")

@@ -27,6 +27,13 @@ from kefu.console.views.orders import (
 )
 from kefu.console.views.queues import bulk, export_csv, find_by_phone, queue, saved_view
 from kefu.console.views.reports import board, sla_report, surveys_report
+from kefu.console.views.supervision import (
+    ledger,
+    ledger_csv,
+    supervise,
+    supervision_close,
+    supervision_report,
+)
 
 __all__ = [
     "appeal",
@@ -45,6 +52,8 @@ __all__ = [
     "export_csv",
     "find_by_phone",
     "intake",
+    "ledger",
+    "ledger_csv",
     "legal_hold",
     "note",
     "queue",
@@ -55,6 +64,9 @@ __all__ = [
     "sla_report",
     "subtask_assign",
     "subtask_complete",
+    "supervise",
+    "supervision_close",
+    "supervision_report",
     "survey",
     "surveys_report",
     "transition",

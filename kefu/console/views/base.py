@@ -27,8 +27,9 @@ from kefu.escalation.actions import (
     DECIDERS,
     FINISHED,
     REQUESTERS,
+    SUPERVISORS,
 )
-from kefu.escalation.models import EscalationCondition, Regulator
+from kefu.escalation.models import EscalationCondition, Evaluation, Regulator
 from kefu.escalation.queries import (
     appeal_of,
     list_appeals_of,
@@ -36,6 +37,7 @@ from kefu.escalation.queries import (
     list_departments_for,
     list_escalation_requests,
     list_subtasks,
+    list_supervision_of,
 )
 from kefu.orgs.actors import Actor, NotAnActor, actor_for_user
 from kefu.orgs.permissions import APPROVE_COMPENSATION, MARK_ESCALATED, has_capability
@@ -111,6 +113,8 @@ def detail_context(actor: Actor, wo_id: int, **extra: Any) -> dict[str, Any]:
         "visit": ReturnVisit.objects.filter(work_order=wo).first(),
         "appeal": appeal_of(wo), "appeals": list_appeals_of(actor, wo),
         **co_handling_context(actor, wo),
+        "supervision": list_supervision_of(wo), "evaluations": Evaluation.choices,
+        "can_supervise": actor.role in SUPERVISORS and wo.status in OPEN_STATUSES,
         "can_appeal": actor.role in APPEAL_TAKERS and wo.kind in APPEALABLE_KINDS
         and wo.status in FINISHED, "regulators": Regulator.choices,
         "survey": (survey := latest_survey(wo)), "survey_open": is_survey_open(survey)
