@@ -196,7 +196,7 @@ def test_applicant_hears_back_by_email(world: World) -> None:
 
 def test_console_and_api(world: World) -> None:
     network, billing = departments(world)
-    net_actor, net_staff = engineer(world, "net_engineer", network)
+    _, net_staff = engineer(world, "net_engineer", network)
     wo = in_processing(world)
     handler = world.client_for("handler")
     page = handler.get(f"/console/work-orders/{wo.pk}/").content.decode()
