@@ -1,0 +1,174 @@
+"""The supervision ledger (督办台账, 001 §3.4.4)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from kefu.audit.actions import record_audit
+from kefu.errors import Conflict, InvalidInput, NotFound, PermissionRefused
+from kefu.escalation.actions.common import REQUIRED, tell_staff, touch
+from kefu.escalation.models import (
+    Evaluation,
+    SupervisionEntry,
+    SupervisionReason,
+    SupervisionReport,
+)
+from kefu.orgs.actors import SYSTEM, Actor
+from kefu.orgs.choices import Role
+from kefu.orgs.models import OrgUnit
+from kefu.sla.calendar import SHANGHAI
+from kefu.sla.queries import current_calendar
+from kefu.workorders.actions import (
+    audit_work_order,
+    lock_work_order,
+    record_event,
+)
+from kefu.workorders.choices import (
+    OPEN_STATUSES,
+    EventType,
+)
+from kefu.workorders.models import WorkOrder
+from kefu.workorders.queries import scoped_work_orders
+
+SUPERVISORS = frozenset({Role.SUPERVISOR, Role.MANAGER})
+REPORTERS = frozenset({Role.AGENT, Role.HANDLER, Role.SUPERVISOR, Role.MANAGER})
+
+
+@transaction.atomic(durable=True)
+def open_supervision(*, actor: Actor, work_order_id: int, detail: str, working_days: int,
+                     report_every_hours: int = 24) -> SupervisionEntry:
+    """A supervisor puts a work order under supervision by their own unit."""
+    if actor.role not in SUPERVISORS or actor.unit_id is None:
+        raise PermissionRefused("只有主管或管理层可以督办",
+                                "Only supervisors or managers supervise")
+    errors: dict[str, list[str]] = {}
+    if not detail.strip():
+        errors["detail"] = [REQUIRED]
+    if not 1 <= working_days <= 30:
+        errors["working_days"] = ["1–30"]
+    if not 1 <= report_every_hours <= 24 * 7:
+        errors["report_every_hours"] = ["1–168"]
+    if errors:
+        raise InvalidInput("督办信息有误", "The supervision entry is invalid", fields=errors)
+    wo = lock_work_order(actor, work_order_id, None)
+    if wo.status not in OPEN_STATUSES:
+        raise Conflict("已结束的工单不能督办", "A finished work order cannot be supervised")
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            entry = SupervisionEntry.objects.create(
+                work_order=wo, supervising_unit_id=actor.unit_id,
+                reason=SupervisionReason.MANUAL, detail=detail.strip()[:200],
+                due_at=current_calendar().add_working_days(now, working_days).at,
+                opened_at=now, supervisor_name=actor.name,
+                report_every_hours=report_every_hours,
+                next_report_due_at=now + timedelta(hours=report_every_hours))
+    except IntegrityError:
+        raise Conflict("该工单已在督办中", "The work order is already under supervision") from None
+    touch(wo)
+    record_event(wo, actor, EventType.SUPERVISION_OPENED, note=entry.detail,
+                 data={"entry": entry.pk, "due_at": entry.due_at.isoformat()})
+    audit_work_order(wo, actor, "SUPERVISION_OPENED", {"entry": entry.pk})
+    for staff_id in {wo.owner_id, wo.handler_id} - {None}:
+        tell_staff(staff_id, "supervision_opened", wo, detail=entry.detail,
+                    due=f"{entry.due_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}")
+    return entry
+
+
+def _locked_entry(actor: Actor, entry_id: int) -> tuple[WorkOrder, SupervisionEntry]:
+    parent = SupervisionEntry.objects.filter(pk=entry_id).values_list(
+        "work_order_id", flat=True).first()
+    if parent is None:
+        raise NotFound("督办记录不存在", "No such supervision entry")
+    wo = scoped_work_orders(actor).select_for_update().filter(pk=parent).first()
+    if wo is None:
+        raise NotFound("督办记录不存在", "No such supervision entry")
+    entry = SupervisionEntry.objects.select_for_update().get(pk=entry_id)
+    if entry.closed_at is not None:
+        raise Conflict("督办已结束", "The supervision entry is closed")
+    return wo, entry
+
+
+@transaction.atomic(durable=True)
+def report_supervision_progress(*, actor: Actor, entry_id: int,
+                                progress: str) -> SupervisionReport:
+    """The people on the work order report how it is going; the next report falls due."""
+    if actor.role not in REPORTERS:
+        raise PermissionRefused("您的角色不能报告督办进展",
+                                "Your role may not report on supervision")
+    if not progress.strip():
+        raise InvalidInput("请填写进展情况", "Describe the progress",
+                           fields={"progress": [REQUIRED]})
+    wo, entry = _locked_entry(actor, entry_id)
+    now = timezone.now()
+    report = SupervisionReport.objects.create(entry=entry, at=now, progress=progress.strip(),
+                                              by_name=actor.name, by_user_id=actor.user_id)
+    entry.next_report_due_at = now + timedelta(hours=entry.report_every_hours)
+    entry.save(update_fields=["next_report_due_at"])
+    # A report on an archived work order's entry is refused by the lock above.
+    record_event(wo, actor, EventType.SUPERVISION_REPORTED, note=report.progress,
+                 data={"entry": entry.pk})
+    audit_work_order(wo, actor, "SUPERVISION_REPORTED", {"entry": entry.pk})
+    return report
+
+
+@transaction.atomic(durable=True)
+def close_supervision(*, actor: Actor, entry_id: int, evaluation: str,
+                      note: str = "") -> SupervisionEntry:
+    """The supervising unit closes the entry with its evaluation of how it was handled."""
+    if actor.role not in SUPERVISORS:
+        raise PermissionRefused("只有主管或管理层可以结束督办",
+                                "Only supervisors or managers close supervision")
+    if evaluation not in Evaluation.values:
+        raise InvalidInput("请选择督办评价", "Choose an evaluation",
+                           fields={"evaluation": [" | ".join(Evaluation.values)]})
+    if evaluation == Evaluation.POOR and not note.strip():
+        raise InvalidInput("评价为不合格时须说明原因", "Say why the handling was poor",
+                           fields={"note": [REQUIRED]})
+    wo, entry = _locked_entry(actor, entry_id)
+    unit_path = OrgUnit.objects.values_list("path", flat=True).get(pk=entry.supervising_unit_id)
+    if not unit_path.startswith(actor.unit_path):
+        raise PermissionRefused("只有督办单位可以结束督办",
+                                "Only the supervising unit closes the entry")
+    entry.closed_at, entry.closed_by_name = timezone.now(), actor.name
+    entry.evaluation, entry.evaluation_note = evaluation, note.strip()
+    entry.save(update_fields=["closed_at", "closed_by_name", "evaluation", "evaluation_note"])
+    record_event(wo, actor, EventType.SUPERVISION_CLOSED, note=note.strip(),
+                 data={"entry": entry.pk, "evaluation": evaluation})
+    audit_work_order(wo, actor, "SUPERVISION_CLOSED", {"entry": entry.pk,
+                                                       "evaluation": evaluation})
+    return entry
+
+
+def remind_supervision(now: datetime, *, batch: int = 500) -> int:
+    """Called by the SLA sweep: open entries past their due date get their overdue mark once;
+    entries whose progress report is due get one reminder per interval to the work order's
+    handler (or owner). Returns how many entries were touched."""
+    touched = 0
+    with transaction.atomic():
+        due = (SupervisionEntry.objects.filter(closed_at__isnull=True)
+               .filter(Q(overdue_at__isnull=True, due_at__lte=now)
+                       | Q(next_report_due_at__lte=now))
+               .order_by("id"))
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True, of=("self",))
+        for entry in due[:batch]:
+            wo = WorkOrder.objects.only("id", "number", "owner_id", "handler_id").get(
+                pk=entry.work_order_id)
+            if entry.overdue_at is None and entry.due_at <= now:
+                entry.overdue_at = now
+                record_audit(actor=SYSTEM, action="SUPERVISION_OVERDUE",
+                             object_type="work_order", object_id=wo.pk,
+                             data={"entry": entry.pk})
+            if entry.next_report_due_at is not None and entry.next_report_due_at <= now:
+                entry.last_reminded_at = now
+                entry.next_report_due_at = now + timedelta(hours=entry.report_every_hours)
+                tell_staff(wo.handler_id or wo.owner_id, "supervision_reminder", wo,
+                            due=f"{entry.due_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}")
+            entry.save(update_fields=["overdue_at", "last_reminded_at", "next_report_due_at"])
+            touched += 1
+    return touched
