@@ -118,3 +118,26 @@ def test_ledger_page_and_export(world: World) -> None:
     assert entry.reports.count() == 1
     english = manager.get("/console/supervision/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Supervision ledger" in english
+
+
+def test_api(world: World) -> None:
+    wo, _ = actions.create_work_order(actor=world.agent, intake=intake(world))
+    manager = world.client_for("manager")
+    created = manager.post(f"/api/work-orders/{wo.pk}/supervision",
+                           {"detail": "限期办结", "working_days": 2},
+                           content_type="application/json")
+    assert created.status_code == 201, created.content
+    entry_id = created.json()["id"]
+    bad = manager.post(f"/api/work-orders/{wo.pk}/supervision",
+                       {"detail": "", "working_days": 99}, content_type="application/json")
+    assert bad.status_code == 422 and {"detail", "working_days"} <= set(bad.json()["errors"])
+    handler = world.client_for("handler")
+    reported = handler.post(f"/api/supervision/{entry_id}/reports", {"progress": "进行中"},
+                            content_type="application/json")
+    assert reported.status_code == 201
+    ledger = manager.get("/api/supervision?state=open").json()
+    assert [e["number"] for e in ledger] == [wo.number]
+    closed = manager.post(f"/api/supervision/{entry_id}/close", {"evaluation": "good"},
+                          content_type="application/json")
+    assert closed.status_code == 200 and closed.json()["evaluation"] == "good"
+    assert manager.get("/api/supervision?state=open").json() == []

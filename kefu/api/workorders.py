@@ -30,11 +30,12 @@ from kefu.api.schemas import (
     WorkOrderOut,
     WorkOrderPage,
 )
+from kefu.api.supervision import SupervisionIn, SupervisionOut
 from kefu.api.surveys import SurveyAnswersIn, SurveyOut
 from kefu.archive.actions import lift_legal_hold, set_legal_hold
 from kefu.customers.actions import CustomerDetails
 from kefu.errors import InvalidInput
-from kefu.escalation.actions import open_appeal, request_escalation
+from kefu.escalation.actions import open_appeal, open_supervision, request_escalation
 from kefu.escalation.queries import list_subtasks
 from kefu.sla.extensions import request_deadline_extension
 from kefu.sla.queries import list_clock_views
@@ -239,6 +240,14 @@ def escalation_request(request: HttpRequest, wo_id: int,
             summary="Co-handling sub-tasks with their handler, deadline and result")
 def subtasks(request: HttpRequest, wo_id: int) -> list[Any]:
     return list_subtasks(get_work_order(actor_of(request), wo_id))
+
+
+@router.post("/{wo_id}/supervision", response={201: SupervisionOut},
+             summary="Put the work order under supervision by my unit (supervisors, managers)")
+def supervise(request: HttpRequest, wo_id: int, payload: SupervisionIn) -> Status[Any]:
+    return Status(201, open_supervision(
+        actor=actor_of(request), work_order_id=wo_id, detail=payload.detail,
+        working_days=payload.working_days, report_every_hours=payload.report_every_hours))
 
 
 @router.post("/{wo_id}/appeals", response={201: AppealOut},
