@@ -383,6 +383,11 @@ def classify_work_order(
         changes["handler"] = _staff_in_scope(actor, handler_id, wo.unit)
     _move(wo, actor, t, changes=changes, note=note,
           data={"category": category_id, "severity": severity, "handler": handler_id})
+    if wo.severity != Severity.NORMAL and wo.kind in (WorkOrderKind.COMPLAINT,
+                                                       WorkOrderKind.APPEAL):
+        from kefu.escalation.actions import supervise_serious
+
+        supervise_serious(wo, actor)
     return wo
 
 

@@ -24,6 +24,7 @@ from kefu.escalation.actions.supervision import (
     open_supervision,
     remind_supervision,
     report_supervision_progress,
+    supervise_serious,
 )
 
 __all__ = [
@@ -31,5 +32,5 @@ __all__ = [
     "EscalationApplication", "RegulatorCase", "assign_subtask", "close_supervision",
     "complete_subtask", "decide_escalation", "mark_overdue_subtasks", "open_appeal",
     "open_supervision", "remind_supervision", "report_supervision_progress",
-    "request_escalation", "take_appeal",
+    "request_escalation", "supervise_serious", "take_appeal",
 ]

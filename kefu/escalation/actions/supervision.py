@@ -21,6 +21,7 @@ from kefu.orgs.actors import SYSTEM, Actor
 from kefu.orgs.choices import Role
 from kefu.orgs.models import OrgUnit
 from kefu.sla.calendar import SHANGHAI
+from kefu.sla.choices import ClockKind
 from kefu.sla.queries import current_calendar
 from kefu.workorders.actions import (
     audit_work_order,
@@ -30,6 +31,7 @@ from kefu.workorders.actions import (
 from kefu.workorders.choices import (
     OPEN_STATUSES,
     EventType,
+    Severity,
 )
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.queries import scoped_work_orders
@@ -79,6 +81,30 @@ def open_supervision(*, actor: Actor, work_order_id: int, detail: str, working_d
     return entry
 
 
+def supervise_serious(wo: WorkOrder, actor: Actor) -> SupervisionEntry | None:
+    """Called by the classify action in its transaction: a major or urgent complaint is
+    supervised by the superior unit from the moment it is classified so (001 §3.1.4, §3.3.3),
+    until its handling is due. Nothing when an entry for it is already open."""
+    if SupervisionEntry.objects.filter(work_order=wo, reason=SupervisionReason.MAJOR_SEVERITY,
+                                       closed_at__isnull=True).exists():
+        return None
+    now = timezone.now()
+    handling = wo.clocks.filter(clock=ClockKind.HANDLING_COMPLETE).values_list(
+        "deadline", flat=True).first()
+    due = handling or current_calendar().add_working_days(now, 15).at
+    superior = OrgUnit.objects.filter(pk=wo.unit_id).values_list("parent_id", flat=True).first()
+    entry = SupervisionEntry.objects.create(
+        work_order=wo, supervising_unit_id=superior or wo.unit_id,
+        reason=SupervisionReason.MAJOR_SEVERITY, detail=str(Severity(wo.severity).label),
+        due_at=due, opened_at=now, supervisor_name="system", report_every_hours=24,
+        next_report_due_at=now + timedelta(hours=24))
+    record_event(wo, actor, EventType.SUPERVISION_OPENED, note=entry.detail,
+                 data={"entry": entry.pk, "due_at": due.isoformat(), "reason": entry.reason})
+    audit_work_order(wo, actor, "SUPERVISION_OPENED", {"entry": entry.pk,
+                                                       "reason": entry.reason})
+    return entry
+
+
 def _locked_entry(actor: Actor, entry_id: int) -> tuple[WorkOrder, SupervisionEntry]:
     parent = SupervisionEntry.objects.filter(pk=entry_id).values_list(
         "work_order_id", flat=True).first()
@@ -110,8 +136,9 @@ def report_supervision_progress(*, actor: Actor, entry_id: int,
     entry.next_report_due_at = now + timedelta(hours=entry.report_every_hours)
     entry.save(update_fields=["next_report_due_at"])
     # A report on an archived work order's entry is refused by the lock above.
+    # 001 §3.4.4: the customer follows the progress of a supervised complaint.
     record_event(wo, actor, EventType.SUPERVISION_REPORTED, note=report.progress,
-                 data={"entry": entry.pk})
+                 data={"entry": entry.pk}, is_customer_visible=True)
     audit_work_order(wo, actor, "SUPERVISION_REPORTED", {"entry": entry.pk})
     return report
 
