@@ -50,6 +50,7 @@ from kefu.workorders.queries import (
     list_timeline,
     list_work_orders,
 )
+from kefu.workorders.severity import suggest_severity
 from kefu.workorders.transitions import allowed_transitions
 
 router = Router()
@@ -248,6 +249,20 @@ def supervise(request: HttpRequest, wo_id: int, payload: SupervisionIn) -> Statu
     return Status(201, open_supervision(
         actor=actor_of(request), work_order_id=wo_id, detail=payload.detail,
         working_days=payload.working_days, report_every_hours=payload.report_every_hours))
+
+
+class SeveritySuggestionOut(Schema):
+    severity: str
+    code: str
+    reason_zh: str
+    reason_en: str
+
+
+@router.get("/{wo_id}/severity-suggestions", response=list[SeveritySuggestionOut],
+            summary="Severities the rules suggest (outage, data leak, media or regulator, "
+                    "repeat within 30 days, VIP), each with its reason")
+def severity_suggestions(request: HttpRequest, wo_id: int) -> list[Any]:
+    return suggest_severity(get_work_order(actor_of(request), wo_id))
 
 
 @router.post("/{wo_id}/appeals", response={201: AppealOut},

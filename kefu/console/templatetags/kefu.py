@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from kefu.customers import masking
 from kefu.errors import KefuError
 from kefu.sla.choices import ClockState
-from kefu.workorders.choices import WorkOrderStatus
+from kefu.workorders.choices import Severity, WorkOrderStatus
 from kefu.workorders.transitions import TRANSITIONS
 
 register = template.Library()
@@ -106,3 +106,8 @@ def get_item(mapping: dict[str, Any], key: str) -> Any:
 def split(value: str) -> list[str]:
     """Words of a literal string, for a fixed list of choices in a template."""
     return value.split()
+
+
+@register.filter
+def severity_label(value: str) -> str:
+    return str(Severity(value).label) if value in Severity.values else value

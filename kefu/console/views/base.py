@@ -57,6 +57,7 @@ from kefu.workorders.queries import (
     list_categories,
     list_timeline,
 )
+from kefu.workorders.severity import SEVERITY_RANK, suggest_severity
 from kefu.workorders.transitions import allowed_transitions
 
 View = Callable[..., HttpResponseBase]
@@ -114,6 +115,9 @@ def detail_context(actor: Actor, wo_id: int, **extra: Any) -> dict[str, Any]:
         "appeal": appeal_of(wo), "appeals": list_appeals_of(actor, wo),
         **co_handling_context(actor, wo),
         "supervision": list_supervision_of(wo), "evaluations": Evaluation.choices,
+        "severity_suggestions": [s for s in suggest_severity(wo)
+                                 if SEVERITY_RANK[s.severity] > SEVERITY_RANK[wo.severity]]
+        if wo.status in OPEN_STATUSES else [],
         "can_supervise": actor.role in SUPERVISORS and wo.status in OPEN_STATUSES,
         "can_appeal": actor.role in APPEAL_TAKERS and wo.kind in APPEALABLE_KINDS
         and wo.status in FINISHED, "regulators": Regulator.choices,
