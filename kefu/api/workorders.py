@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Query, Router, Schema, UploadedFile
+from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.responses import Status
 
 from kefu.api.appeals import AppealIn, AppealOut
@@ -42,11 +42,13 @@ from kefu.sla.queries import list_clock_views
 from kefu.surveys.actions import answer_survey_on_portal, record_survey_by_phone
 from kefu.workorders import actions
 from kefu.workorders.attachments import add_attachment
+from kefu.workorders.links import SplitPart, link_work_orders, split_work_order
 from kefu.workorders.models import Attachment, TimelineEvent, WorkOrder
 from kefu.workorders.perform import perform_transition
 from kefu.workorders.queries import (
     WorkOrderFilter,
     get_work_order,
+    list_links,
     list_timeline,
     list_work_orders,
 )
@@ -249,6 +251,53 @@ def supervise(request: HttpRequest, wo_id: int, payload: SupervisionIn) -> Statu
     return Status(201, open_supervision(
         actor=actor_of(request), work_order_id=wo_id, detail=payload.detail,
         working_days=payload.working_days, report_every_hours=payload.report_every_hours))
+
+
+class LinkIn(Schema):
+    number: str = Field(max_length=20, description="the other work order's number")
+    note: str = Field("", max_length=200)
+
+
+class LinkedOut(Schema):
+    work_order_id: int
+    number: str
+    status: str
+    kind: str = Field(description="related | split_from | split_into")
+    note: str
+
+
+class SplitPartIn(Schema):
+    title: str = Field(max_length=200)
+    content: str = Field(max_length=10000)
+    category_id: int | None = None
+
+
+class SplitIn(Schema):
+    parts: list[SplitPartIn]
+
+
+@router.get("/{wo_id}/links", response=list[LinkedOut], summary="Linked work orders")
+def links(request: HttpRequest, wo_id: int) -> list[Any]:
+    actor = actor_of(request)
+    return list_links(actor, get_work_order(actor, wo_id))
+
+
+@router.post("/{wo_id}/links", response={201: list[LinkedOut]},
+             summary="Link a related work order by its number")
+def link(request: HttpRequest, wo_id: int, payload: LinkIn) -> Status[Any]:
+    actor = actor_of(request)
+    link_work_orders(actor=actor, work_order_id=wo_id, other_number=payload.number,
+                     note=payload.note)
+    return Status(201, list_links(actor, get_work_order(actor, wo_id)))
+
+
+@router.post("/{wo_id}/split", response={201: list[WorkOrderOut]},
+             summary="Split matters out into new work orders, received when this one was")
+def split(request: HttpRequest, wo_id: int, payload: SplitIn) -> Status[Any]:
+    parts = [SplitPart(title=p.title, content=p.content, category_id=p.category_id)
+             for p in payload.parts]
+    return Status(201, split_work_order(actor=actor_of(request), work_order_id=wo_id,
+                                        parts=parts))
 
 
 class SeveritySuggestionOut(Schema):

@@ -38,6 +38,8 @@ urlpatterns = [
     path("work-orders/<int:wo_id>/return-visit/", views.return_visit, name="return_visit"),
     path("work-orders/<int:wo_id>/survey/", views.survey, name="survey"),
     path("work-orders/<int:wo_id>/appeals/", views.appeal, name="appeal"),
+    path("work-orders/<int:wo_id>/links/", views.link, name="link"),
+    path("work-orders/<int:wo_id>/split/", views.split, name="split"),
     path("work-orders/<int:wo_id>/supervision/", views.supervise, name="supervise"),
     path("work-orders/<int:wo_id>/supervision/<int:entry_id>/reports/",
          views.supervision_report, name="supervision_report"),

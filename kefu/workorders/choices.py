@@ -124,3 +124,5 @@ class EventType(models.TextChoices):
     SUPERVISION_OPENED = "supervision_opened", _("督办")
     SUPERVISION_REPORTED = "supervision_reported", _("督办进展报告")
     SUPERVISION_CLOSED = "supervision_closed", _("督办结束")
+    LINKED = "linked", _("关联工单")
+    SPLIT = "split", _("拆分")

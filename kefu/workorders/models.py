@@ -307,3 +307,30 @@ class CompensationApprovalRule(models.Model):
 
     def __str__(self) -> str:
         return f"> ¥{self.amount_above}: {self.approver_role}"
+
+
+class LinkKind(models.TextChoices):
+    RELATED = "related", _("相关")
+    SPLIT = "split", _("拆分自")
+
+
+class WorkOrderLink(models.Model):
+    """Two work orders that belong together: related matters, or a part split out of a
+    complaint (the source is the new part, the target the complaint it came from)."""
+
+    source = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="links_out")
+    target = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="links_in")
+    kind = models.CharField(_("关联类型"), max_length=8, choices=LinkKind.choices)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    created_at = models.DateTimeField()
+    created_by_name = models.CharField(max_length=100)
+
+    class Meta:
+        verbose_name = _("关联工单")
+        verbose_name_plural = _("关联工单")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="one_link_per_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} {self.kind} {self.target_id}"

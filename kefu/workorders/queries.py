@@ -18,8 +18,10 @@ from kefu.workorders.models import (
     Attachment,
     Category,
     HandlingPlan,
+    LinkKind,
     TimelineEvent,
     WorkOrder,
+    WorkOrderLink,
 )
 
 
@@ -253,3 +255,29 @@ def get_attachment(actor: Actor, work_order_id: int, attachment_id: int) -> Atta
     if attachment is None:
         raise NotFound("附件不存在", "No such attachment")
     return attachment
+
+
+@dataclass(frozen=True)
+class LinkedOrder:
+    work_order_id: int
+    number: str
+    status: str
+    kind: str  # related, split_from (this one came out of it), split_into (came out of this)
+    note: str
+
+
+def list_links(actor: Actor, wo: WorkOrder) -> list[LinkedOrder]:
+    """Work orders linked to this one, both directions, those in the actor's scope."""
+    visible = scoped_work_orders(actor)
+    found: list[LinkedOrder] = []
+    for link in (WorkOrderLink.objects.filter(source=wo, target__in=visible)
+                 .select_related("target").order_by("id")):
+        kind = "split_from" if link.kind == LinkKind.SPLIT else "related"
+        found.append(LinkedOrder(link.target_id, link.target.number or "", link.target.status,
+                                 kind, link.note))
+    for link in (WorkOrderLink.objects.filter(target=wo, source__in=visible)
+                 .select_related("source").order_by("id")):
+        kind = "split_into" if link.kind == LinkKind.SPLIT else "related"
+        found.append(LinkedOrder(link.source_id, link.source.number or "", link.source.status,
+                                 kind, link.note))
+    return found

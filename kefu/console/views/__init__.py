@@ -8,6 +8,7 @@ from kefu.console.views.co_handling import (
     subtask_complete,
 )
 from kefu.console.views.intake import customer_lookup, customer_view, intake
+from kefu.console.views.links import link, split
 from kefu.console.views.orders import (
     appeal,
     assign,
@@ -55,6 +56,7 @@ __all__ = [
     "ledger",
     "ledger_csv",
     "legal_hold",
+    "link",
     "note",
     "queue",
     "request_extension",
@@ -62,6 +64,7 @@ __all__ = [
     "reveal",
     "saved_view",
     "sla_report",
+    "split",
     "subtask_assign",
     "subtask_complete",
     "supervise",

@@ -40,7 +40,12 @@ from kefu.escalation.queries import (
     list_supervision_of,
 )
 from kefu.orgs.actors import Actor, NotAnActor, actor_for_user
-from kefu.orgs.permissions import APPROVE_COMPENSATION, MARK_ESCALATED, has_capability
+from kefu.orgs.permissions import (
+    APPROVE_COMPENSATION,
+    CREATE_WORK_ORDER,
+    MARK_ESCALATED,
+    has_capability,
+)
 from kefu.orgs.queries import list_staff_in_scope
 from kefu.sla.calendar import SHANGHAI
 from kefu.sla.models import DeadlineExtension
@@ -55,6 +60,7 @@ from kefu.workorders.choices import (
 from kefu.workorders.queries import (
     get_work_order,
     list_categories,
+    list_links,
     list_timeline,
 )
 from kefu.workorders.severity import SEVERITY_RANK, suggest_severity
@@ -115,6 +121,8 @@ def detail_context(actor: Actor, wo_id: int, **extra: Any) -> dict[str, Any]:
         "appeal": appeal_of(wo), "appeals": list_appeals_of(actor, wo),
         **co_handling_context(actor, wo),
         "supervision": list_supervision_of(wo), "evaluations": Evaluation.choices,
+        "links": list_links(actor, wo), "can_split": wo.status in OPEN_STATUSES
+        and has_capability(actor.role, CREATE_WORK_ORDER),
         "severity_suggestions": [s for s in suggest_severity(wo)
                                  if SEVERITY_RANK[s.severity] > SEVERITY_RANK[wo.severity]]
         if wo.status in OPEN_STATUSES else [],

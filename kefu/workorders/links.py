@@ -1,0 +1,122 @@
+"""Actions that relate work orders: linking two related matters, and splitting a complaint
+into several work orders (each part then runs on its own, from the original receipt time)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from kefu.audit.actions import record_audit
+from kefu.errors import Conflict, InvalidInput, PermissionRefused
+from kefu.orgs.actors import Actor
+from kefu.orgs.permissions import CREATE_WORK_ORDER, has_capability
+from kefu.sla import clocks
+from kefu.workorders.actions import (
+    REQUIRED,
+    audit_work_order,
+    lock_work_order,
+    record_event,
+    tell_customer,
+)
+from kefu.workorders.choices import OPEN_STATUSES, EventType, WorkOrderStatus
+from kefu.workorders.models import Category, LinkKind, WorkOrder, WorkOrderLink
+from kefu.workorders.numbering import allocate_number
+from kefu.workorders.queries import scoped_work_orders
+
+MAX_PARTS = 5
+
+
+@transaction.atomic(durable=True)
+def link_work_orders(*, actor: Actor, work_order_id: int, other_number: str,
+                     note: str = "") -> WorkOrderLink:
+    """Mark two work orders in scope as related, once; archived ones keep their timeline."""
+    if not actor.is_staff:
+        raise PermissionRefused("只有员工可以关联工单", "Only staff link work orders")
+    wo = scoped_work_orders(actor).select_for_update().filter(pk=work_order_id).first()
+    other = (scoped_work_orders(actor).select_for_update()
+             .filter(number=other_number.strip().upper()).first())
+    if wo is None:
+        raise InvalidInput("工单不存在", "No such work order", fields={"id": ["不存在 / unknown"]})
+    if other is None or other.pk == wo.pk:
+        raise InvalidInput("要关联的工单不存在", "No such work order to link",
+                           fields={"number": ["不存在 / unknown"]})
+    if WorkOrderLink.objects.filter(source__in=(wo, other), target__in=(wo, other)).exists():
+        raise Conflict("这两张工单已关联", "These work orders are already linked")
+    link = WorkOrderLink.objects.create(source=wo, target=other, kind=LinkKind.RELATED,
+                                        note=note.strip()[:200], created_at=timezone.now(),
+                                        created_by_name=actor.name)
+    for this, that in ((wo, other), (other, wo)):
+        if this.status != WorkOrderStatus.ARCHIVED:
+            this.version += 1
+            this.save(update_fields=["version", "updated_at"])
+            record_event(this, actor, EventType.LINKED, note=link.note,
+                         data={"number": that.number})
+    record_audit(actor=actor, action="WORK_ORDERS_LINKED", object_type="work_order",
+                 object_id=wo.pk, data={"number": wo.number, "other": other.number})
+    return link
+
+
+@dataclass(frozen=True)
+class SplitPart:
+    title: str
+    content: str
+    category_id: int | None = None
+
+
+def _check_parts(parts: list[SplitPart]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not 1 <= len(parts) <= MAX_PARTS:
+        errors["parts"] = [f"1–{MAX_PARTS}"]
+    for n, part in enumerate(parts):
+        if not part.title.strip() or not part.content.strip():
+            errors[f"parts.{n}"] = [REQUIRED]
+        elif len(part.title) > 200:
+            errors[f"parts.{n}"] = ["标题最多200字 / title at most 200 characters"]
+        elif part.category_id is not None and not Category.objects.filter(
+                pk=part.category_id, is_active=True).exists():
+            errors[f"parts.{n}"] = ["分类不存在 / unknown category"]
+    return errors
+
+
+@transaction.atomic(durable=True)
+def split_work_order(*, actor: Actor, work_order_id: int,
+                     parts: list[SplitPart]) -> list[WorkOrder]:
+    """Split matters out of an open work order into new ones of the same customer, kind,
+    channel and unit, received when the original was (their clocks count from then), each
+    linked to it; the original keeps the rest."""
+    if not has_capability(actor.role, CREATE_WORK_ORDER) or not actor.is_staff:
+        raise PermissionRefused("您的角色不能拆分工单", "Your role may not split work orders")
+    if errors := _check_parts(parts):
+        raise InvalidInput("拆分内容有误", "The parts are invalid", fields=errors)
+    wo = lock_work_order(actor, work_order_id, None)
+    if wo.status not in OPEN_STATUSES:
+        raise Conflict("已结束的工单不能拆分", "A finished work order cannot be split")
+    now = timezone.now()
+    created: list[WorkOrder] = []
+    for part in parts:
+        new = WorkOrder.objects.create(
+            number=None, kind=wo.kind, channel=wo.channel, call_id=wo.call_id,
+            category_id=part.category_id or wo.category_id, customer_id=wo.customer_id,
+            contact_name=wo.contact_name, contact_phone=wo.contact_phone,
+            title=part.title.strip(), content=part.content.strip(), unit_id=wo.unit_id,
+            tier=wo.tier, owner_id=actor.staff_id, received_at=wo.received_at)
+        record_event(new, actor, EventType.CREATED, is_customer_visible=True,
+                     data={"channel": new.channel, "kind": new.kind, "split_from": wo.number})
+        clocks.start_intake_clocks(new, is_staff=True)
+        new.number = allocate_number(new.kind, new.received_at)
+        new.save(update_fields=["number", "next_due_at"])
+        WorkOrderLink.objects.create(source=new, target=wo, kind=LinkKind.SPLIT,
+                                     created_at=now, created_by_name=actor.name)
+        tell_customer(new, "work_order_received")
+        record_audit(actor=actor, action="WORK_ORDER_CREATED", object_type="work_order",
+                     object_id=new.pk, data={"number": new.number, "split_from": wo.number})
+        created.append(new)
+    wo.version += 1
+    wo.save(update_fields=["version", "updated_at"])
+    numbers = [n.number for n in created]
+    record_event(wo, actor, EventType.SPLIT, is_customer_visible=True,
+                 note="、".join(str(n) for n in numbers), data={"parts": numbers})
+    audit_work_order(wo, actor, "WORK_ORDER_SPLIT", {"parts": numbers})
+    return created
