@@ -215,3 +215,12 @@ def test_retention_purges_an_appealed_original_and_keeps_the_appeal(world: World
     appeal.refresh_from_db()
     assert not WorkOrder.objects.filter(pk=original.pk).exists()
     assert appeal.original_id is None and appeal.original_number == original.number
+
+
+def test_board_shows_the_appeal_rate(world: World) -> None:
+    original = closed(world)
+    open_appeal(actor=world.agent, original_id=original.pk, reason="不满意")
+    board = world.client_for("manager").get("/console/board/").content.decode()
+    assert "百万用户申诉率" in board and "1000000.0" in board
+    english = world.client_for("manager").get("/console/board/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Appeals per million customers" in english.content.decode()

@@ -17,6 +17,7 @@ from kefu.console.views.base import day_after, error_text, parse_date, staff_vie
 from kefu.errors import KefuError
 from kefu.escalation.actions import DECIDERS
 from kefu.escalation.queries import (
+    appeal_figures,
     list_open_subtasks,
     list_open_supervision,
     list_pending_escalation_requests,
@@ -58,6 +59,7 @@ def board(request: HttpRequest, actor: Actor) -> HttpResponse:
         "escalation_requests": list_pending_escalation_requests(actor)[:50]
         if actor.role in DECIDERS else [],
         "subtasks": list_open_subtasks(actor)[:50],
+        "appeals": appeal_figures(actor, since=today - timedelta(days=30)),
         "received_today": count_received_since(actor, today),
         "compliance": [r for r in compliance if r.rate is not None],
         "now": timezone.now(),
