@@ -315,20 +315,28 @@ def _create_work_order(
     if key and actor.user_id is not None:
         IdempotencyRecord.objects.create(user_id=actor.user_id, key=key, fingerprint=fingerprint,
                                          work_order=wo)
-    record_event(wo, actor, EventType.CREATED, is_customer_visible=True,
-           data={"channel": wo.channel, "call_id": wo.call_id, "kind": wo.kind})
-    clocks.start_intake_clocks(wo, is_staff=actor.is_staff)
-    # The two locks every intake shares, the number sequence and the audit chain head, are
-    # taken last and always in this order: they are held only for the last few statements,
-    # and two intakes can never wait on each other in a cycle.
-    wo.number = allocate_number(intake.kind, received_at)
-    wo.save(update_fields=["number", "next_due_at"])
-    tell_customer(wo, "work_order_received")
+    start_work_order(wo, actor, {"channel": wo.channel, "call_id": wo.call_id,
+                                 "kind": wo.kind})
     audit_later.append(AuditRecord(actor, "WORK_ORDER_CREATED", "work_order", wo.pk, {
         "number": wo.number, "version": wo.version, "kind": wo.kind, "channel": wo.channel,
         "unit": unit.pk, "customer": customer.pk}))
     record_audits(audit_later)
     return wo
+
+
+def start_work_order(wo: WorkOrder, actor: Actor, event_data: dict[str, Any], *,
+                     template: str = "work_order_received", **context: Any) -> None:
+    """What every new work order goes through after its row is inserted (intake, appeal,
+    split): the created event, its clocks, its number, the customer's notice. The caller
+    writes the audit entry last."""
+    record_event(wo, actor, EventType.CREATED, is_customer_visible=True, data=event_data)
+    clocks.start_intake_clocks(wo, is_staff=actor.is_staff)
+    # The two locks every intake shares, the number sequence and the audit chain head, are
+    # taken last and always in this order: they are held only for the last few statements,
+    # and two intakes can never wait on each other in a cycle.
+    wo.number = allocate_number(wo.kind, wo.received_at)
+    wo.save(update_fields=["number", "next_due_at"])
+    tell_customer(wo, template, **context)
 
 
 def _intake_unit_and_customer(

@@ -12,17 +12,15 @@ from kefu.audit.actions import record_audit
 from kefu.errors import Conflict, InvalidInput, PermissionRefused
 from kefu.orgs.actors import Actor
 from kefu.orgs.permissions import CREATE_WORK_ORDER, has_capability
-from kefu.sla import clocks
 from kefu.workorders.actions import (
     REQUIRED,
     audit_work_order,
     lock_work_order,
     record_event,
-    tell_customer,
+    start_work_order,
 )
 from kefu.workorders.choices import OPEN_STATUSES, EventType, WorkOrderStatus
 from kefu.workorders.models import Category, LinkKind, WorkOrder, WorkOrderLink
-from kefu.workorders.numbering import allocate_number
 from kefu.workorders.queries import scoped_work_orders
 
 MAX_PARTS = 5
@@ -102,14 +100,10 @@ def split_work_order(*, actor: Actor, work_order_id: int,
             contact_name=wo.contact_name, contact_phone=wo.contact_phone,
             title=part.title.strip(), content=part.content.strip(), unit_id=wo.unit_id,
             tier=wo.tier, owner_id=actor.staff_id, received_at=wo.received_at)
-        record_event(new, actor, EventType.CREATED, is_customer_visible=True,
-                     data={"channel": new.channel, "kind": new.kind, "split_from": wo.number})
-        clocks.start_intake_clocks(new, is_staff=True)
-        new.number = allocate_number(new.kind, new.received_at)
-        new.save(update_fields=["number", "next_due_at"])
+        start_work_order(new, actor, {"channel": new.channel, "kind": new.kind,
+                                      "split_from": wo.number})
         WorkOrderLink.objects.create(source=new, target=wo, kind=LinkKind.SPLIT,
                                      created_at=now, created_by_name=actor.name)
-        tell_customer(new, "work_order_received")
         record_audit(actor=actor, action="WORK_ORDER_CREATED", object_type="work_order",
                      object_id=new.pk, data={"number": new.number, "split_from": wo.number})
         created.append(new)

@@ -21,20 +21,16 @@ from kefu.escalation.models import (
 from kefu.orgs.actors import Actor
 from kefu.orgs.choices import Role
 from kefu.orgs.queries import unit_for_tier
-from kefu.sla import clocks
 from kefu.workorders.actions import (
-    record_event,
-    tell_customer,
+    start_work_order,
 )
 from kefu.workorders.choices import (
     Channel,
-    EventType,
     Severity,
     WorkOrderKind,
     WorkOrderStatus,
 )
 from kefu.workorders.models import WorkOrder
-from kefu.workorders.numbering import allocate_number
 from kefu.workorders.queries import scoped_work_orders
 
 APPEALABLE_KINDS = frozenset({WorkOrderKind.COMPLAINT, WorkOrderKind.APPEAL})
@@ -138,13 +134,10 @@ def take_appeal(*, actor: Actor, original_id: int, reason: str,
         raise Conflict("该监管编号已登记过", "This regulator's case is already recorded",
                        detail={"external_number": case.external_number if case else ""}
                        ) from None
-    record_event(wo, actor, EventType.CREATED, is_customer_visible=True,
-                 data={"channel": channel, "kind": wo.kind, "appeal_of": original.number,
-                       "source": appeal.source, "external_number": appeal.external_number})
-    clocks.start_intake_clocks(wo, is_staff=actor.is_staff)
-    wo.number = allocate_number(WorkOrderKind.APPEAL, received_at)
-    wo.save(update_fields=["number", "next_due_at"])
-    tell_customer(wo, "appeal_received", original=original.number)
+    start_work_order(wo, actor, {"channel": channel, "kind": wo.kind,
+                                 "appeal_of": original.number, "source": appeal.source,
+                                 "external_number": appeal.external_number},
+                     template="appeal_received", original=original.number)
     record_audit(actor=actor, action="APPEAL_OPENED", object_type="work_order",
                  object_id=wo.pk,
                  data={"number": wo.number, "original": original.number, "tier": tier,
