@@ -32,8 +32,12 @@ class OrgUnit(models.Model):
 
     @property
     def tier(self) -> int:
-        """Response tier of 001 §7.2: 1 HQ, 2 province, 3 city and district."""
-        return {UnitLevel.HQ: 1, UnitLevel.PROVINCE: 2}.get(UnitLevel(self.level), 3)
+        return tier_of_level(self.level)
+
+
+def tier_of_level(level: str) -> int:
+    """Response tier of 001 §7.2: 1 HQ, 2 province, 3 city and district."""
+    return {UnitLevel.HQ: 1, UnitLevel.PROVINCE: 2}.get(UnitLevel(level), 3)
 
 
 class Department(models.Model):

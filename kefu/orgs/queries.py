@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from kefu.orgs.actors import Actor
-from kefu.orgs.models import OrgUnit, Staff
+from kefu.orgs.models import OrgUnit, Staff, tier_of_level
 
 
 def list_units_in_scope(actor: Actor) -> QuerySet[OrgUnit]:
@@ -38,16 +38,34 @@ def get_staff(actor: Actor, staff_id: int) -> Staff:
     return list_staff_in_scope(actor).get(pk=staff_id)
 
 
-def unit_for_tier(unit: OrgUnit, tier: int) -> OrgUnit | None:
-    """The unit that answers at `tier` (001 §7.2) for a matter of `unit`: the unit itself at
-    its own tier, else the ancestor at that tier; None when the tier is below the unit's or
-    no ancestor has it."""
-    if tier == unit.tier:
-        return unit
-    if tier > unit.tier:
-        return None
-    ancestor_ids = [int(part) for part in unit.path.strip("/").split("/") if part]
-    for ancestor in OrgUnit.objects.filter(pk__in=ancestor_ids).order_by("-path"):
-        if ancestor.tier == tier:
-            return ancestor
+# unit id → (parent id, response tier): the tree as the escalation rules walk it.
+UnitTree = dict[int, tuple[int | None, int]]
+
+
+def unit_tree(units: QuerySet[OrgUnit] | None = None) -> UnitTree:
+    rows = (units if units is not None else OrgUnit.objects.all()).values_list(
+        "id", "parent_id", "level")
+    return {pk: (parent, tier_of_level(level)) for pk, parent, level in rows}
+
+
+def ancestor_at_tier(tree: UnitTree, unit_id: int, tier: int) -> int | None:
+    """The unit that answers at `tier` (001 §7.2) for a matter of `unit_id`: the unit itself
+    at its own tier, else the nearest ancestor at that tier; None when there is none (a tier
+    below the unit's)."""
+    current: int | None = unit_id
+    while current is not None and current in tree:
+        parent, unit_tier = tree[current]
+        if unit_tier == tier:
+            return current
+        current = parent
     return None
+
+
+def unit_for_tier(unit: OrgUnit, tier: int) -> OrgUnit | None:
+    """`ancestor_at_tier` for one unit, reading only its ancestors."""
+    ancestor_ids = [int(part) for part in unit.path.strip("/").split("/") if part]
+    found = ancestor_at_tier(unit_tree(OrgUnit.objects.filter(pk__in=ancestor_ids)),
+                             unit.pk, tier)
+    if found is None or found == unit.pk:
+        return None if found is None else unit
+    return OrgUnit.objects.get(pk=found)

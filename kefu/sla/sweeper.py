@@ -22,7 +22,8 @@ from kefu.notify.models import OutboxMessage
 from kefu.notify.templates_text import render_message
 from kefu.orgs.actors import SYSTEM
 from kefu.orgs.choices import Role
-from kefu.orgs.models import OrgUnit, Staff
+from kefu.orgs.models import Staff
+from kefu.orgs.queries import UnitTree, ancestor_at_tier, unit_tree
 from kefu.sla.choices import ClockKind, ClockState
 from kefu.sla.clocks import next_due
 from kefu.sla.models import SlaClock
@@ -94,9 +95,7 @@ def sweep_batch(now: datetime, *, batch: int = 1000) -> SweepStats:
     clocks_by_order: dict[int, list[SlaClock]] = {}
     for clock in SlaClock.objects.filter(work_order__in=orders):
         clocks_by_order.setdefault(clock.work_order_id, []).append(clock)
-    units: dict[int, tuple[int | None, int]] = {
-        pk: (parent, OrgUnit(level=level).tier)
-        for pk, parent, level in OrgUnit.objects.values_list("id", "parent_id", "level")}
+    units = unit_tree()
     emails = dict(Staff.objects.filter(pk__in={wo.owner_id for wo in orders})
                   .exclude(user__email="").values_list("id", "user__email"))
     supervisors: dict[int, list[str]] = {}
@@ -154,21 +153,9 @@ def sweep_batch(now: datetime, *, batch: int = 1000) -> SweepStats:
     return stats
 
 
-def _unit_at_tier(units: dict[int, tuple[int | None, int]], unit_id: int,
-                  tier: int) -> int | None:
-    """The nearest unit at `tier` from `unit_id` upwards, from the preloaded tree."""
-    current: int | None = unit_id
-    while current is not None:
-        parent, unit_tier = units[current]
-        if unit_tier == tier:
-            return current
-        current = parent
-    return None
-
-
 def _escalate(
     wo: WorkOrder, breached: list[SlaClock], now: datetime,
-    units: dict[int, tuple[int | None, int]],
+    units: UnitTree,
     people: tuple[dict[int, str], dict[int, list[str]]],
     out: tuple[list[TimelineEvent], list[AuditRecord], list[OutboxMessage],
                list[SupervisionEntry]],
@@ -181,7 +168,7 @@ def _escalate(
         events.append(_event(wo, EventType.SLA_BREACHED, clock, now))
         messages += _tell_staff(wo, *people, "sla_breached", clock, now)
     wo.tier = max(1, wo.tier - 1)
-    wo.unit_id = _unit_at_tier(units, wo.unit_id, wo.tier) or wo.unit_id
+    wo.unit_id = ancestor_at_tier(units, wo.unit_id, wo.tier) or wo.unit_id
     wo.is_escalated = True
     wo.version += 1
     audits.append(AuditRecord(SYSTEM, "SLA_BREACHED", "work_order", wo.pk,
