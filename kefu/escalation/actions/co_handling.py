@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from kefu.audit.actions import record_audit
 from kefu.errors import Conflict, InvalidInput, NotFound, PermissionRefused
-from kefu.escalation.actions.common import REQUIRED, tell_staff, touch
+from kefu.escalation.actions.common import REQUIRED, lock_with_work_order, tell_staff, touch
 from kefu.escalation.models import (
     CoHandlingTask,
     EscalationCondition,
@@ -119,12 +119,8 @@ def decide_escalation(*, actor: Actor, request_id: int, is_approved: bool,
     if actor.role not in DECIDERS:
         raise PermissionRefused("只有主管或管理层可以审批升级",
                                 "Only supervisors or managers decide on escalation")
-    found = EscalationRequest.objects.filter(pk=request_id).values_list(
-        "work_order_id", flat=True).first()
-    if found is None:
-        raise NotFound("升级申请不存在", "No such escalation request")
-    wo = lock_work_order(actor, found, None)
-    request = EscalationRequest.objects.select_for_update().get(pk=request_id)
+    wo, request = lock_with_work_order(actor, EscalationRequest, request_id,
+                                       NotFound("升级申请不存在", "No such escalation request"))
     if request.status != RequestStatus.PENDING:
         raise Conflict("该申请已审批", "The request was already decided")
     if request.requested_by_user_id is not None and request.requested_by_user_id == actor.user_id:
@@ -163,14 +159,9 @@ def decide_escalation(*, actor: Actor, request_id: int, is_approved: bool,
 
 
 def _locked_task(actor: Actor, task_id: int) -> tuple[WorkOrder, CoHandlingTask]:
-    parent = CoHandlingTask.objects.filter(pk=task_id).values_list(
-        "work_order_id", flat=True).first()
-    if parent is None:
-        raise NotFound("协办任务不存在", "No such co-handling task")
-    wo = lock_work_order(actor, parent, None)
-    task = CoHandlingTask.objects.select_for_update().select_related("department").get(
-        pk=task_id)
-    return wo, task
+    return lock_with_work_order(actor, CoHandlingTask, task_id,
+                                NotFound("协办任务不存在", "No such co-handling task"),
+                                "department")
 
 
 @transaction.atomic(durable=True)

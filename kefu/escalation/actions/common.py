@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+from django.db.models import Model
+
+from kefu.errors import NotFound
 from kefu.notify.actions import enqueue_message
 from kefu.notify.choices import MessageChannel
+from kefu.orgs.actors import Actor
 from kefu.orgs.models import Staff
+from kefu.workorders.actions import lock_work_order
 from kefu.workorders.models import WorkOrder
+
+Row = TypeVar("Row", bound=Model)
 
 REQUIRED = "必填 / required"
 
@@ -23,3 +32,16 @@ def tell_staff(staff_id: int | None, template: str, wo: WorkOrder, **context: st
     if email:
         enqueue_message(channel=MessageChannel.EMAIL, recipient=email, template=template,
                         context={"number": wo.number, **context}, work_order_id=wo.pk)
+
+
+def lock_with_work_order(actor: Actor, model: type[Row], pk: int, missing: NotFound,
+                         *related: str) -> tuple[WorkOrder, Row]:
+    """A row that belongs to a work order, locked after its work order (the order every action
+    takes them in): the work order in the actor's scope and not archived, or `missing`."""
+    parent = model._default_manager.filter(pk=pk).values_list(
+        "work_order_id", flat=True).first()
+    if parent is None:
+        raise missing
+    wo = lock_work_order(actor, parent, None)
+    row = model._default_manager.select_for_update().select_related(*related).get(pk=pk)
+    return wo, row

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from kefu.audit.actions import record_audit
 from kefu.errors import Conflict, InvalidInput, NotFound, PermissionRefused
-from kefu.escalation.actions.common import REQUIRED, tell_staff, touch
+from kefu.escalation.actions.common import REQUIRED, lock_with_work_order, tell_staff, touch
 from kefu.escalation.models import (
     Evaluation,
     SupervisionEntry,
@@ -34,7 +34,6 @@ from kefu.workorders.choices import (
     Severity,
 )
 from kefu.workorders.models import WorkOrder
-from kefu.workorders.queries import scoped_work_orders
 
 SUPERVISORS = frozenset({Role.SUPERVISOR, Role.MANAGER})
 REPORTERS = frozenset({Role.AGENT, Role.HANDLER, Role.SUPERVISOR, Role.MANAGER})
@@ -106,14 +105,8 @@ def supervise_serious(wo: WorkOrder, actor: Actor) -> SupervisionEntry | None:
 
 
 def _locked_entry(actor: Actor, entry_id: int) -> tuple[WorkOrder, SupervisionEntry]:
-    parent = SupervisionEntry.objects.filter(pk=entry_id).values_list(
-        "work_order_id", flat=True).first()
-    if parent is None:
-        raise NotFound("督办记录不存在", "No such supervision entry")
-    wo = scoped_work_orders(actor).select_for_update().filter(pk=parent).first()
-    if wo is None:
-        raise NotFound("督办记录不存在", "No such supervision entry")
-    entry = SupervisionEntry.objects.select_for_update().get(pk=entry_id)
+    wo, entry = lock_with_work_order(actor, SupervisionEntry, entry_id,
+                                     NotFound("督办记录不存在", "No such supervision entry"))
     if entry.closed_at is not None:
         raise Conflict("督办已结束", "The supervision entry is closed")
     return wo, entry
