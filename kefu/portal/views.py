@@ -130,6 +130,18 @@ def _detail(request: HttpRequest, actor: Actor, wo_id: int, **extra: Any) -> Htt
     }, status=extra.get("status", 200))
 
 
+def _detail_with_error(request: HttpRequest, actor: Actor, wo_id: int,
+                       **errors: KefuError) -> HttpResponse:
+    """The work order page again with the error by its form, or the error page when the work
+    order itself cannot be shown."""
+    status = next(iter(errors.values())).http_status
+    try:
+        return _detail(request, actor, wo_id, status=status, **errors)
+    except KefuError as outer:
+        return render(request, "portal/error.html", {"message": _message(outer)},
+                      status=outer.http_status)
+
+
 @customer_view
 def detail(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
     try:
@@ -156,11 +168,7 @@ def act(request: HttpRequest, actor: Actor, wo_id: int, name: str) -> HttpRespon
             raise InvalidInput("不支持的操作", "Not available here")
         perform_transition(actor=actor, work_order_id=wo_id, name=name, values=values)
     except KefuError as error:
-        try:
-            return _detail(request, actor, wo_id, error=error, status=error.http_status)
-        except KefuError as outer:
-            return render(request, "portal/error.html", {"message": _message(outer)},
-                          status=outer.http_status)
+        return _detail_with_error(request, actor, wo_id, error=error)
     return HttpResponseRedirect(reverse("portal:detail", args=[wo_id]))
 
 
@@ -206,11 +214,7 @@ def answer_survey(request: HttpRequest, actor: Actor, wo_id: int) -> HttpRespons
         answer_survey_on_portal(actor=actor, work_order_id=wo_id,
                                 answers=SurveyAnswers.from_form(request.POST))
     except KefuError as error:
-        try:
-            return _detail(request, actor, wo_id, survey_error=error, status=error.http_status)
-        except KefuError as outer:
-            return render(request, "portal/error.html", {"message": _message(outer)},
-                          status=outer.http_status)
+        return _detail_with_error(request, actor, wo_id, survey_error=error)
     return HttpResponseRedirect(reverse("portal:detail", args=[wo_id]))
 
 
@@ -222,9 +226,5 @@ def appeal(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
         created = open_appeal(actor=actor, original_id=wo_id,
                               reason=request.POST.get("reason", ""))
     except KefuError as error:
-        try:
-            return _detail(request, actor, wo_id, appeal_error=error, status=error.http_status)
-        except KefuError as outer:
-            return render(request, "portal/error.html", {"message": _message(outer)},
-                          status=outer.http_status)
+        return _detail_with_error(request, actor, wo_id, appeal_error=error)
     return HttpResponseRedirect(reverse("portal:detail", args=[created.work_order_id]))
