@@ -70,5 +70,11 @@ def suggest_severity(wo: WorkOrder) -> list[Suggestion]:
     return sorted(found, key=lambda s: -SEVERITY_RANK[s.severity])
 
 
+def suggestions_above_current(wo: WorkOrder) -> list[Suggestion]:
+    """The suggestions still worth showing: those above the severity the work order has."""
+    return [s for s in suggest_severity(wo)
+            if SEVERITY_RANK[s.severity] > SEVERITY_RANK[wo.severity]]
+
+
 def suggested_severity(suggestions: list[Suggestion]) -> str:
     return suggestions[0].severity if suggestions else Severity.NORMAL

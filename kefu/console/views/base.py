@@ -63,7 +63,7 @@ from kefu.workorders.queries import (
     list_links,
     list_timeline,
 )
-from kefu.workorders.severity import SEVERITY_RANK, suggest_severity
+from kefu.workorders.severity import suggestions_above_current
 from kefu.workorders.transitions import allowed_transitions
 
 View = Callable[..., HttpResponseBase]
@@ -123,8 +123,7 @@ def detail_context(actor: Actor, wo_id: int, **extra: Any) -> dict[str, Any]:
         "supervision": list_supervision_of(wo), "evaluations": Evaluation.choices,
         "links": list_links(actor, wo), "can_split": wo.status in OPEN_STATUSES
         and has_capability(actor.role, CREATE_WORK_ORDER),
-        "severity_suggestions": [s for s in suggest_severity(wo)
-                                 if SEVERITY_RANK[s.severity] > SEVERITY_RANK[wo.severity]]
+        "severity_suggestions": suggestions_above_current(wo)
         if wo.status in OPEN_STATUSES else [],
         "can_supervise": actor.role in SUPERVISORS and wo.status in OPEN_STATUSES,
         "can_appeal": actor.role in APPEAL_TAKERS and wo.kind in APPEALABLE_KINDS
