@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "kefu.escalation",
     "kefu.archive",
     "kefu.surveys",
+    "kefu.incidents",
     "kefu.audit",
     "kefu.notify",
     "kefu.api",

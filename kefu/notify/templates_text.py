@@ -66,6 +66,32 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "zh-hans": ("【客服】督办进展提醒", "督办工单 {number} 需要报告进展，督办期限 {due}。"),
         "en": ("Supervision: report progress", "{number} needs a progress report; due {due}."),
     },
+    "incident_reported": {
+        "zh-hans": ("【客服】突发事件上报：{number}",
+                    "{unit}上报{level}突发事件 {number}「{title}」，发现于 {detected}。"
+                    "须在 {deadline} 前发布通报。"),
+        "en": ("Incident reported: {number}",
+               "{unit} reported a level {level_no} incident {number} \"{title}\", detected "
+               "{detected}. The notice is due by {deadline}."),
+    },
+    "incident_notice_warned": {
+        "zh-hans": ("【客服】突发事件通报即将超时：{number}",
+                    "突发事件 {number}「{title}」尚未通报，通报期限 {deadline}。"),
+        "en": ("Incident notice due soon: {number}",
+               "Incident {number} \"{title}\" has no notice yet; it is due by {deadline}."),
+    },
+    "incident_notice_breached": {
+        "zh-hans": ("【客服】突发事件通报已超时：{number}",
+                    "{unit}的突发事件 {number}「{title}」未在 {deadline} 前通报，请督促处置单位"
+                    "立即通报。"),
+        "en": ("Incident notice overdue: {number}",
+               "Incident {number} \"{title}\" of {unit} was not notified by {deadline}; "
+               "see that the notice goes out now."),
+    },
+    "incident_notice": {
+        "zh-hans": ("【客服】突发事件通报：{number}", "{number}「{title}」：{text}"),
+        "en": ("Incident notice: {number}", "{number} \"{title}\": {text}"),
+    },
     "survey_invitation": {
         "zh-hans": ("【客服】请评价我们的服务",
                     "工单 {number} 已结案，请用1分钟评价我们的服务：{link}\n"

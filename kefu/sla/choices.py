@@ -14,6 +14,7 @@ class ClockKind(models.TextChoices):
     REQUEST_ASSESSMENT = "request_assessment", _("业务初评")
     REQUEST_COMPLETE = "request_complete", _("业务办结")
     AUTO_CLOSE = "auto_close", _("答复后自动结案")
+    INCIDENT_NOTICE = "incident_notice", _("突发事件通报")
 
 
 class ClockUnit(models.TextChoices):

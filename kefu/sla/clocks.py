@@ -5,6 +5,7 @@ transaction; never commits on its own."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Protocol
 
 from django.db.models import F
 from django.utils import timezone
@@ -28,10 +29,32 @@ from kefu.workorders.models import WorkOrder
 OPEN = (ClockState.RUNNING, ClockState.PAUSED)
 
 
+class PolicySubject(Protocol):
+    """What a policy is matched on: a work order, or an incident described in its terms."""
 
-def policy_for(clock: ClockKind, work_order: WorkOrder,
+    @property
+    def kind(self) -> str: ...
+    @property
+    def category_id(self) -> int | None: ...
+    @property
+    def severity(self) -> str: ...
+    @property
+    def channel(self) -> str: ...
+
+
+class ScheduledClock(Protocol):
+    """A clock row of any owner: a work order's or an incident's."""
+
+    policy: SlaPolicy
+    started_at: datetime
+    deadline: datetime
+    warn_at: datetime
+    is_provisional: bool
+
+
+def policy_for(clock: ClockKind, work_order: PolicySubject,
                policies: list[SlaPolicy] | None = None) -> SlaPolicy | None:
-    """The most specific active policy of `clock` that matches the work order."""
+    """The most specific active policy of `clock` that matches the work order (or incident)."""
     candidates = policies if policies is not None else list(
         SlaPolicy.objects.filter(clock=clock, is_active=True))
     best: SlaPolicy | None = None
@@ -45,7 +68,7 @@ def policy_for(clock: ClockKind, work_order: WorkOrder,
     return best
 
 
-def _matches(policy: SlaPolicy, wo: WorkOrder) -> bool:
+def _matches(policy: SlaPolicy, wo: PolicySubject) -> bool:
     return all((
         not policy.work_order_kind or policy.work_order_kind == wo.kind,
         policy.category_id is None or policy.category_id == wo.category_id,
@@ -80,8 +103,9 @@ def after_clock_time(calendar: WorkCalendar, policy: SlaPolicy, start: datetime,
     return start + timedelta(seconds=seconds)
 
 
-def _schedule(clock: SlaClock, calendar: WorkCalendar, start: datetime,
-              cap: datetime | None = None) -> None:
+def schedule(clock: ScheduledClock, calendar: WorkCalendar, start: datetime,
+             cap: datetime | None = None) -> None:
+    """Set the clock's deadline and warning instant for a start at `start`."""
     deadline = compute_deadline(calendar, start, clock.policy)
     allowance = allowance_seconds(calendar, clock.policy, start, deadline.at)
     clock.started_at, clock.deadline = start, deadline.at
@@ -91,7 +115,7 @@ def _schedule(clock: SlaClock, calendar: WorkCalendar, start: datetime,
     apply_cap(clock, cap)
 
 
-def apply_cap(clock: SlaClock, cap: datetime | None) -> None:
+def apply_cap(clock: ScheduledClock, cap: datetime | None) -> None:
     """A deadline set from outside (a regulator's, 003 ch.8) is the latest the clock may show:
     the deadline moves back to it and the warning keeps its share of the shorter time."""
     if cap is None or clock.deadline <= cap:
@@ -121,7 +145,7 @@ def start_clocks(wo: WorkOrder, kinds: tuple[ClockKind, ...], at: datetime,
         clock.paused_at = clock.warned_at = clock.finished_at = clock.breached_at = None
         clock.paused_seconds = 0
         try:
-            _schedule(clock, calendar, at, wo.deadline_cap)
+            schedule(clock, calendar, at, wo.deadline_cap)
         except CalendarError:
             continue  # beyond the calendar's range: nothing sensible to count
         if clock.pk is None:
@@ -146,7 +170,7 @@ def start_intake_clocks(wo: WorkOrder, *, is_staff: bool) -> None:
             continue
         clock = SlaClock(work_order=wo, clock=kind, policy=policy)
         try:
-            _schedule(clock, calendar, wo.received_at, wo.deadline_cap)
+            schedule(clock, calendar, wo.received_at, wo.deadline_cap)
         except CalendarError:
             continue
         if is_staff and kind == ClockKind.CONFIRM:
@@ -250,7 +274,7 @@ def recompute_open_clocks(first_day: date, last_day: date, *, batch: int = 2000)
         for clock in clocks:
             before = (clock.deadline, clock.warn_at, clock.is_provisional)
             started, paused = clock.started_at, clock.paused_seconds
-            _schedule(clock, calendar, started)
+            schedule(clock, calendar, started)
             clock.deadline = after_clock_time(calendar, clock.policy, clock.deadline, paused)
             clock.warn_at = after_clock_time(calendar, clock.policy, clock.warn_at, paused)
             clock.paused_seconds = paused

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
@@ -58,11 +60,16 @@ class ClockView:
 
 def list_clock_views(work_order: WorkOrder, now: datetime | None = None) -> list[ClockView]:
     """The work order's clocks with the time left on each, deadline first."""
+    return clock_views(work_order.clocks.select_related("policy").order_by("deadline"), now)
+
+
+def clock_views(clocks: Iterable[Any], now: datetime | None = None) -> list[ClockView]:
+    """Clock rows of any owner (work order or incident) with the time left on each."""
     now = now or timezone.now()
     calendar = current_calendar()
     views = []
-    for clock in work_order.clocks.select_related("policy").order_by("deadline"):
-        end = clock.finished_at or clock.paused_at or now
+    for clock in clocks:
+        end = clock.finished_at or getattr(clock, "paused_at", None) or now
         if clock.policy.unit == ClockUnit.WORKING_DAYS:
             left = calendar.working_seconds_between(end, clock.deadline)
         else:

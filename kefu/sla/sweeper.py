@@ -42,6 +42,8 @@ class SweepStats:
     closed: int = 0
     subtasks_overdue: int = 0
     supervision: int = 0
+    incident_warnings: int = 0
+    incident_breaches: int = 0
     to_close: list[int] = field(default_factory=list)
 
 
@@ -58,9 +60,11 @@ def sweep(now: datetime | None = None, *, batch: int = 1000) -> SweepStats:
         if stats.work_orders < batch:
             break
     from kefu.escalation.actions import mark_overdue_subtasks, remind_supervision
+    from kefu.incidents.sweeper import sweep_incident_clocks
 
     total.subtasks_overdue = mark_overdue_subtasks(now)
     total.supervision = remind_supervision(now)
+    total.incident_warnings, total.incident_breaches = sweep_incident_clocks(now)
     return total
 
 

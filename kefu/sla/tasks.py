@@ -11,4 +11,5 @@ from kefu.sla.sweeper import sweep
 def sweep_task() -> dict[str, int]:
     stats = sweep()
     return {"due": stats.work_orders, "warnings": stats.warnings, "breaches": stats.breaches,
-            "closed": stats.closed}
+            "closed": stats.closed, "incident_warnings": stats.incident_warnings,
+            "incident_breaches": stats.incident_breaches}

@@ -23,7 +23,9 @@ class Command(BaseCommand):
         if options["operation"] == "sweep":
             stats = sweep()
             self.stdout.write(f"{stats.work_orders} due, {stats.warnings} warnings, "
-                              f"{stats.breaches} breaches, {stats.closed} closed")
+                              f"{stats.breaches} breaches, {stats.closed} closed; incident "
+                              f"notices: {stats.incident_warnings} warnings, "
+                              f"{stats.incident_breaches} breaches")
             return
         if not options["start"]:
             raise CommandError("deadline needs --start")

@@ -1,0 +1,366 @@
+"""Every change to an incident: reported, updated, notified, recovered, closed with its review.
+Each runs in one transaction with its event, audit entry, clock change and outbox messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from kefu.audit.actions import record_audit
+from kefu.errors import Conflict, InvalidInput, NotFound, PermissionRefused, StaleVersion
+from kefu.incidents.clocks import meet_notice_clock, start_notice_clock
+from kefu.incidents.models import (
+    Incident,
+    IncidentEvent,
+    IncidentEventType,
+    IncidentKind,
+    IncidentLevel,
+    IncidentNotice,
+    IncidentStatus,
+    NoticeAudience,
+    NoticeChannel,
+)
+from kefu.incidents.people import alert_units
+from kefu.incidents.queries import scoped_incidents
+from kefu.orgs.actors import Actor
+from kefu.orgs.choices import Role
+from kefu.orgs.queries import list_units_in_scope
+from kefu.sla.calendar import SHANGHAI
+from kefu.workorders.numbering import format_number, reserve_numbers
+
+REPORTERS = frozenset({Role.AGENT, Role.HANDLER, Role.SUPERVISOR, Role.MANAGER})
+# Who speaks for the company in a notice, and who declares recovery and closes the review.
+COMMANDERS = frozenset({Role.SUPERVISOR, Role.MANAGER})
+NUMBER_PREFIX = "SJ"
+REQUIRED = "必填 / required"
+
+
+@dataclass(frozen=True)
+class IncidentReport:
+    """What 001 §7.2 asks of the first report. Cause, measures and expected recovery may
+    still be unknown; the first notice needs them."""
+
+    title: str
+    kind: str
+    level: int
+    place: str
+    occurred_at: datetime | None
+    detected_at: datetime | None = None
+    affected_customers: int | None = None
+    affected_scope: str = ""
+    initial_cause: str = ""
+    measures: str = ""
+    expected_recovery_at: datetime | None = None
+    unit_id: int | None = None
+    is_drill: bool = False
+
+
+@dataclass(frozen=True)
+class IncidentChanges:
+    """Fields to change; None leaves a field as it is."""
+
+    title: str | None = None
+    level: int | None = None
+    place: str | None = None
+    affected_customers: int | None = None
+    affected_scope: str | None = None
+    initial_cause: str | None = None
+    measures: str | None = None
+    expected_recovery_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class NoticeInput:
+    audience: str
+    channels: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class IncidentReview:
+    """The post-incident review (001 §7.4): root cause, corrective actions, compensation."""
+
+    root_cause: str
+    corrective_actions: str
+    compensation_summary: str = ""
+
+
+def in_shanghai(value: datetime | None) -> datetime | None:
+    """A time without a zone is read as Asia/Shanghai, the desk's local time."""
+    if value is None or timezone.is_aware(value):
+        return value
+    return value.replace(tzinfo=SHANGHAI)
+
+
+def report_incident(*, actor: Actor, report: IncidentReport) -> Incident:
+    """Report an incident at the actor's unit (or one below it) and start its notice clock."""
+    if actor.role not in REPORTERS:
+        raise PermissionRefused("您的角色不能上报突发事件",
+                                "Your role cannot report incidents")
+    now = timezone.now()
+    occurred, detected = in_shanghai(report.occurred_at), in_shanghai(report.detected_at) or now
+    recovery = in_shanghai(report.expected_recovery_at)
+    errors = _report_errors(report, occurred, detected, recovery, now)
+    if errors:
+        raise InvalidInput("突发事件信息有误", "The incident report is invalid", fields=errors)
+    unit_id = report.unit_id or actor.unit_id
+    unit = list_units_in_scope(actor).filter(pk=unit_id).first() if unit_id else None
+    if unit is None:
+        raise NotFound("单位不存在", "No such unit")
+    assert occurred is not None
+    with transaction.atomic():
+        year = detected.astimezone(SHANGHAI).year
+        incident = Incident.objects.create(
+            number=format_number(NUMBER_PREFIX, year, reserve_numbers(NUMBER_PREFIX, year)),
+            title=report.title.strip(), kind=report.kind, level=report.level, unit=unit,
+            place=report.place.strip(), occurred_at=occurred, detected_at=detected,
+            affected_customers=report.affected_customers,
+            affected_scope=report.affected_scope.strip(),
+            initial_cause=report.initial_cause.strip(), measures=report.measures.strip(),
+            expected_recovery_at=recovery, is_drill=report.is_drill,
+            reported_by_name=actor.name, reported_by_user_id=actor.user_id, created_at=now)
+        clock = start_notice_clock(incident)
+        _event(incident, actor, IncidentEventType.REPORTED, now,
+               note=f"{incident.get_level_display()} · {incident.get_kind_display()}",
+               data={"notice_deadline": clock.deadline.isoformat() if clock else None,
+                     "is_drill": report.is_drill})
+        if clock is not None:
+            alert_units(incident, [unit, unit.parent], "incident_reported",
+                        deadline=clock.deadline)
+        record_audit(actor=actor, action="INCIDENT_REPORTED", object_type="incident",
+                     object_id=incident.pk, data={"number": incident.number,
+                                                   "level": incident.level,
+                                                   "kind": incident.kind,
+                                                   "is_drill": incident.is_drill})
+    return incident
+
+
+def _report_errors(report: IncidentReport, occurred: datetime | None, detected: datetime,
+                   recovery: datetime | None, now: datetime) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not report.title.strip():
+        errors["title"] = [REQUIRED]
+    elif len(report.title) > 200:
+        errors["title"] = ["最多 200 字 / at most 200 characters"]
+    if report.kind not in IncidentKind.values:
+        errors["kind"] = [f"可选 / one of: {', '.join(IncidentKind.values)}"]
+    if report.level not in IncidentLevel.values:
+        errors["level"] = ["级别为 1、2 或 3 / level is 1, 2 or 3"]
+    if not report.place.strip():
+        errors["place"] = [REQUIRED]
+    errors.update(_count_errors(report.affected_customers))
+    if occurred is None:
+        errors["occurred_at"] = [REQUIRED]
+    elif occurred > now:
+        errors["occurred_at"] = ["发生时间不能晚于现在 / cannot be in the future"]
+    elif detected < occurred:
+        errors["detected_at"] = ["发现时间不能早于发生时间 / cannot be before it occurred"]
+    if detected > now:
+        errors["detected_at"] = ["发现时间不能晚于现在 / cannot be in the future"]
+    if recovery is not None and occurred is not None and recovery < occurred:
+        errors["expected_recovery_at"] = [
+            "预计恢复时间不能早于发生时间 / cannot be before it occurred"]
+    return errors
+
+
+def _count_errors(count: int | None) -> dict[str, list[str]]:
+    if count is not None and not 0 <= count <= 2_000_000_000:
+        return {"affected_customers": ["须为 0 或正整数 / a whole number, 0 or more"]}
+    return {}
+
+
+def update_incident(*, actor: Actor, incident_id: int, changes: IncidentChanges,
+                    version: int | None = None) -> Incident:
+    """Correct or complete the report. A level changed before the first notice moves the
+    notice deadline, counted again from the detection."""
+    if actor.role not in REPORTERS:
+        raise PermissionRefused("您的角色不能修改突发事件", "Your role cannot change incidents")
+    with transaction.atomic():
+        incident = _lock(actor, incident_id, version)
+        if incident.status == IncidentStatus.CLOSED:
+            raise Conflict("事件已结束，不能修改", "The incident is closed")
+        errors = _count_errors(changes.affected_customers)
+        if changes.level is not None and changes.level not in IncidentLevel.values:
+            errors["level"] = ["级别为 1、2 或 3 / level is 1, 2 or 3"]
+        for name in ("title", "place"):
+            value = getattr(changes, name)
+            if value is not None and not value.strip():
+                errors[name] = [REQUIRED]
+        recovery = in_shanghai(changes.expected_recovery_at)
+        if recovery is not None and recovery < incident.occurred_at:
+            errors["expected_recovery_at"] = [
+                "预计恢复时间不能早于发生时间 / cannot be before it occurred"]
+        if errors:
+            raise InvalidInput("突发事件信息有误", "The incident report is invalid",
+                               fields=errors)
+        changed: dict[str, Any] = {}
+        for f in fields(changes):
+            value = recovery if f.name == "expected_recovery_at" else getattr(changes, f.name)
+            if isinstance(value, str):
+                value = value.strip()
+            if value is not None and value != getattr(incident, f.name):
+                changed[f.name] = value
+                setattr(incident, f.name, value)
+        if not changed:
+            return incident
+        incident.version += 1
+        incident.save()
+        now = timezone.now()
+        if "level" in changed and incident.first_notice_at is None:
+            clock = start_notice_clock(incident)
+            if clock is not None:
+                changed["notice_deadline"] = clock.deadline
+        _event(incident, actor, IncidentEventType.UPDATED, now,
+               note="、".join(_label(n) for n in changed if n != "notice_deadline"),
+               data={k: str(v) for k, v in changed.items()})
+        record_audit(actor=actor, action="INCIDENT_UPDATED", object_type="incident",
+                     object_id=incident.pk, data={k: str(v) for k, v in changed.items()})
+    return incident
+
+
+# 001 §7.3: what a notice must be able to state.
+NOTICE_CONTENT = ("occurred_at", "place", "kind", "affected", "initial_cause", "measures",
+                  "expected_recovery_at")
+
+
+def missing_for_notice(incident: Incident) -> list[str]:
+    """The report items a first notice cannot go out without."""
+    missing = []
+    for item in NOTICE_CONTENT:
+        if item == "affected":
+            if incident.affected_customers is None and not incident.affected_scope:
+                missing.append("affected_customers")
+        elif not getattr(incident, item):
+            missing.append(item)
+    return missing
+
+
+def issue_notice(*, actor: Actor, incident_id: int, notice: NoticeInput) -> IncidentNotice:
+    """Record a notice; the first one meets the notice clock (late if past its deadline).
+    A notice to the superior unit by e-mail goes out through the outbox."""
+    if actor.role not in COMMANDERS:
+        raise PermissionRefused("只有主管或管理层可以发布通报",
+                                "Only supervisors and managers issue notices")
+    errors: dict[str, list[str]] = {}
+    if notice.audience not in NoticeAudience.values:
+        errors["audience"] = [f"可选 / one of: {', '.join(NoticeAudience.values)}"]
+    channels = tuple(dict.fromkeys(notice.channels))
+    if not channels:
+        errors["channels"] = [REQUIRED]
+    elif any(c not in NoticeChannel.values for c in channels):
+        errors["channels"] = [f"可选 / one of: {', '.join(NoticeChannel.values)}"]
+    if not notice.text.strip():
+        errors["text"] = [REQUIRED]
+    elif len(notice.text) > 2000:
+        errors["text"] = ["最多 2000 字 / at most 2000 characters"]
+    if errors:
+        raise InvalidInput("通报信息有误", "The notice is invalid", fields=errors)
+    with transaction.atomic():
+        incident = _lock(actor, incident_id, None)
+        if incident.status == IncidentStatus.CLOSED:
+            raise Conflict("事件已结束", "The incident is closed")
+        is_first = incident.first_notice_at is None
+        if is_first and (missing := missing_for_notice(incident)):
+            raise InvalidInput(
+                "首次通报须写明事件时间、地点、类型、影响范围、初步原因、已采取措施和预计恢复时间",
+                "The first notice needs the time, place, type, scope, initial cause, measures "
+                "and expected recovery", fields={name: [REQUIRED] for name in missing})
+        now = timezone.now()
+        row = IncidentNotice.objects.create(
+            incident=incident, audience=notice.audience, channels=list(channels),
+            text=notice.text.strip(), is_update=not is_first, at=now, by_name=actor.name,
+            by_user_id=actor.user_id)
+        late = False
+        if is_first:
+            incident.first_notice_at = now
+            late = meet_notice_clock(incident, now)
+        incident.version += 1
+        incident.save(update_fields=["first_notice_at", "version"])
+        if notice.audience == NoticeAudience.SUPERIOR and NoticeChannel.EMAIL in channels:
+            superior = incident.unit.parent or incident.unit
+            alert_units(incident, [superior], "incident_notice", text=row.text,
+                        roles=(Role.SUPERVISOR, Role.MANAGER))
+        _event(incident, actor, IncidentEventType.NOTICE_ISSUED, now, note=row.text,
+               data={"audience": row.audience, "channels": row.channels,
+                     "is_update": row.is_update, "late": late})
+        record_audit(actor=actor, action="INCIDENT_NOTICE", object_type="incident",
+                     object_id=incident.pk, data={"notice": row.pk, "audience": row.audience,
+                                                   "channels": row.channels,
+                                                   "is_update": row.is_update, "late": late})
+    return row
+
+
+def recover_incident(*, actor: Actor, incident_id: int, note: str = "") -> Incident:
+    """Service is back: the incident stays open for its review."""
+    if actor.role not in COMMANDERS:
+        raise PermissionRefused("只有主管或管理层可以确认恢复",
+                                "Only supervisors and managers declare recovery")
+    with transaction.atomic():
+        incident = _lock(actor, incident_id, None)
+        if incident.status != IncidentStatus.OPEN:
+            raise Conflict("只有处置中的事件可以确认恢复", "Only an open incident can recover")
+        now = timezone.now()
+        incident.status, incident.recovered_at = IncidentStatus.RECOVERED, now
+        incident.version += 1
+        incident.save(update_fields=["status", "recovered_at", "version"])
+        _event(incident, actor, IncidentEventType.RECOVERED, now, note=note.strip())
+        record_audit(actor=actor, action="INCIDENT_RECOVERED", object_type="incident",
+                     object_id=incident.pk, data={"note": note.strip()})
+    return incident
+
+
+def close_incident(*, actor: Actor, incident_id: int, review: IncidentReview) -> Incident:
+    """End a recovered incident with its review; one never notified cannot be closed."""
+    if actor.role not in COMMANDERS:
+        raise PermissionRefused("只有主管或管理层可以结束事件",
+                                "Only supervisors and managers close incidents")
+    errors = {name: [REQUIRED] for name in ("root_cause", "corrective_actions")
+              if not getattr(review, name).strip()}
+    if errors:
+        raise InvalidInput("请填写事件总结", "Write the review", fields=errors)
+    with transaction.atomic():
+        incident = _lock(actor, incident_id, None)
+        if incident.status != IncidentStatus.RECOVERED:
+            raise Conflict("事件恢复后才能结束", "Only a recovered incident can be closed")
+        if incident.first_notice_at is None:
+            raise Conflict("事件尚未通报，不能结束", "The incident was never notified")
+        now = timezone.now()
+        incident.status, incident.closed_at = IncidentStatus.CLOSED, now
+        incident.root_cause = review.root_cause.strip()
+        incident.corrective_actions = review.corrective_actions.strip()
+        incident.compensation_summary = review.compensation_summary.strip()
+        incident.version += 1
+        incident.save()
+        _event(incident, actor, IncidentEventType.CLOSED, now, note=incident.root_cause)
+        record_audit(actor=actor, action="INCIDENT_CLOSED", object_type="incident",
+                     object_id=incident.pk, data={"root_cause": incident.root_cause})
+    return incident
+
+
+def _label(name: str) -> str:
+    field = Incident._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))
+
+
+def _lock(actor: Actor, incident_id: int, version: int | None) -> Incident:
+    incident = (scoped_incidents(actor).select_for_update(of=("self",))
+                .select_related("unit", "unit__parent").filter(pk=incident_id).first())
+    if incident is None:
+        raise NotFound("突发事件不存在", "No such incident")
+    if version is not None and version != incident.version:
+        raise StaleVersion("事件已被他人修改，请刷新后重试",
+                           "The incident was changed by someone else; reload and retry",
+                           detail={"current_version": incident.version})
+    return incident
+
+
+def _event(incident: Incident, actor: Actor, kind: IncidentEventType, at: datetime, *,
+           note: str = "", data: dict[str, Any] | None = None) -> None:
+    IncidentEvent.objects.create(incident=incident, at=at, event_type=kind,
+                                 actor_name=actor.name, actor_role=str(actor.role), note=note,
+                                 data=data or {})
+

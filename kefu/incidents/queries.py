@@ -1,0 +1,43 @@
+"""Reads of incidents, through the actor's scope: a unit sees its own incidents and those of
+the units below it."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from kefu.errors import InvalidInput, NotFound
+from kefu.incidents.models import Incident, IncidentStatus
+from kefu.orgs.actors import Actor
+from kefu.orgs.queries import list_units_in_scope
+
+INCIDENT_STATES = ("open", "closed", "all")
+
+
+def scoped_incidents(actor: Actor) -> QuerySet[Incident]:
+    if actor.is_system:
+        return Incident.objects.all()
+    if not actor.is_staff:
+        return Incident.objects.none()
+    return Incident.objects.filter(unit__in=list_units_in_scope(actor))
+
+
+def list_incidents(actor: Actor, *, state: str = "open") -> QuerySet[Incident]:
+    """Open ones (being handled or recovered, not yet reviewed) newest first, or closed, or
+    all."""
+    if state not in INCIDENT_STATES:
+        raise InvalidInput("状态取值无效", "Unknown state",
+                           fields={"state": [" | ".join(INCIDENT_STATES)]})
+    incidents = scoped_incidents(actor).select_related("unit")
+    if state == "open":
+        incidents = incidents.exclude(status=IncidentStatus.CLOSED)
+    elif state == "closed":
+        incidents = incidents.filter(status=IncidentStatus.CLOSED)
+    return incidents.prefetch_related("clocks__policy").order_by("-detected_at", "-id")
+
+
+def get_incident(actor: Actor, incident_id: int) -> Incident:
+    incident = (scoped_incidents(actor).select_related("unit", "unit__parent")
+                .filter(pk=incident_id).first())
+    if incident is None:
+        raise NotFound("突发事件不存在", "No such incident")
+    return incident
