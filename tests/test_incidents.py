@@ -1,0 +1,270 @@
+"""Incidents (001 ch.7): reported with the facts of §7.2, notified within 2 hours when major
+and 4 hours otherwise (§7.3), warned before and escalated to the superior unit after; the
+first notice needs the whole report; recovery and a review close the incident."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from kefu.audit.models import AuditEntry
+from kefu.errors import Conflict, InvalidInput, NotFound, PermissionRefused, StaleVersion
+from kefu.incidents.actions import (
+    IncidentChanges,
+    IncidentReport,
+    IncidentReview,
+    NoticeInput,
+    close_incident,
+    issue_notice,
+    recover_incident,
+    report_incident,
+    update_incident,
+)
+from kefu.incidents.models import Incident, IncidentClock, IncidentEvent
+from kefu.incidents.queries import get_incident, list_incidents
+from kefu.incidents.sweeper import sweep_incident_clocks
+from kefu.notify.models import OutboxMessage
+from kefu.orgs.choices import Role
+from kefu.sla.calendar import SHANGHAI
+from kefu.sla.sweeper import sweep
+from tests.conftest import World, make_staff
+
+pytestmark = pytest.mark.django_db
+
+
+def report(world: World, **overrides: object) -> Incident:
+    values: dict[str, object] = {
+        "title": "天河区光缆中断", "kind": "network_failure", "level": 2,
+        "place": "广州市天河区体育西路", "occurred_at": timezone.now() - timedelta(minutes=20),
+        "detected_at": timezone.now() - timedelta(minutes=10),
+        "affected_customers": 12000, "initial_cause": "市政施工挖断主干光缆",
+        "measures": "抢修队已到场熔接，启用备用路由",
+        "expected_recovery_at": timezone.now() + timedelta(hours=3)}
+    values.update(overrides)
+    actor = values.pop("actor", world.supervisor)
+    return report_incident(actor=actor, report=IncidentReport(**values))  # type: ignore[arg-type]
+
+
+def notice_clock(incident: Incident) -> IncidentClock:
+    return IncidentClock.objects.get(incident=incident, clock="incident_notice")
+
+
+def emails(world: World, *names: str) -> None:
+    for name in names:
+        world.users[name].email = f"{name}@example.com"
+        world.users[name].save()
+
+
+def notify(world: World, incident: Incident, **overrides: object) -> object:
+    values: dict[str, object] = {"audience": "superior", "channels": ("email", "document"),
+                                 "text": "光缆中断影响约1.2万户，预计3小时内恢复。"}
+    values.update(overrides)
+    return issue_notice(actor=world.supervisor, incident_id=incident.pk,
+                        notice=NoticeInput(**values))  # type: ignore[arg-type]
+
+
+def test_major_incident_is_due_in_two_hours_from_detection(world: World) -> None:
+    emails(world, "supervisor", "manager")
+    incident = report(world)
+    assert incident.number.startswith("SJ-20") and incident.unit_id == world.city.pk
+    clock = notice_clock(incident)
+    assert clock.deadline - incident.detected_at == timedelta(hours=2)
+    assert clock.warn_at - incident.detected_at == timedelta(minutes=96)  # 80 %
+    assert "001 §7.3" in clock.policy.source
+    # the unit's supervisor and the province's manager hear of it at once
+    told = set(OutboxMessage.objects.filter(template="incident_reported")
+               .values_list("recipient", flat=True))
+    assert told == {"supervisor@example.com", "manager@example.com"}
+    assert AuditEntry.objects.filter(action="INCIDENT_REPORTED").count() == 1
+    assert IncidentEvent.objects.filter(incident=incident, event_type="reported").exists()
+
+
+def test_general_incident_gets_four_hours(world: World) -> None:
+    clock = notice_clock(report(world, level=3))
+    assert clock.deadline - clock.started_at == timedelta(hours=4)
+
+
+def test_a_time_without_zone_is_read_as_shanghai(world: World) -> None:
+    local = (timezone.now() - timedelta(hours=1)).astimezone(SHANGHAI).replace(
+        tzinfo=None, microsecond=0)
+    incident = report(world, occurred_at=local, detected_at=local)
+    assert incident.detected_at == local.replace(tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(("overrides", "field"), [
+    ({"title": " "}, "title"),
+    ({"kind": "earthquake"}, "kind"),
+    ({"level": 4}, "level"),
+    ({"place": ""}, "place"),
+    ({"occurred_at": None}, "occurred_at"),
+    ({"occurred_at": timezone.now() + timedelta(hours=1)}, "occurred_at"),
+    ({"detected_at": timezone.now() - timedelta(hours=1)}, "detected_at"),  # before it occurred
+    ({"affected_customers": -5}, "affected_customers"),
+    ({"expected_recovery_at": timezone.now() - timedelta(days=1)}, "expected_recovery_at"),
+])
+def test_bad_reports_change_nothing(world: World, overrides: dict[str, object],
+                                    field: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        report(world, **overrides)
+    assert field in caught.value.fields
+    assert not Incident.objects.exists() and not IncidentClock.objects.exists()
+
+
+def test_who_may_report_and_where(world: World) -> None:
+    with pytest.raises(PermissionRefused):
+        report(world, actor=world.auditor)
+    with pytest.raises(NotFound):  # a unit outside one's scope
+        report(world, unit_id=world.sibling.pk)
+    incident = report(world, actor=world.agent, unit_id=world.district.pk)
+    assert incident.unit_id == world.district.pk
+    with pytest.raises(NotFound):
+        get_incident(world.sibling_handler, incident.pk)
+    assert list(list_incidents(world.manager)) == [incident]  # the province sees below
+    assert not list_incidents(world.sibling_handler).exists()
+
+
+def test_sweep_warns_once_and_escalates_a_late_notice_to_the_superior(world: World) -> None:
+    emails(world, "supervisor", "manager")
+    incident = report(world)
+    clock = notice_clock(incident)
+    OutboxMessage.objects.all().delete()
+    assert sweep_incident_clocks(clock.warn_at - timedelta(seconds=1)) == (0, 0)
+    assert sweep_incident_clocks(clock.warn_at) == (1, 0)
+    assert sweep_incident_clocks(clock.warn_at + timedelta(minutes=5)) == (0, 0)
+    assert list(OutboxMessage.objects.filter(template="incident_notice_warned")
+                .values_list("recipient", flat=True)) == ["supervisor@example.com"]
+    stats = sweep(clock.deadline)
+    assert (stats.incident_warnings, stats.incident_breaches) == (0, 1)
+    assert sweep(clock.deadline + timedelta(hours=1)).incident_breaches == 0
+    clock.refresh_from_db()
+    assert clock.state == "breached" and clock.next_due_at is None
+    # the breach goes to the superior unit (the province), where the manager is
+    assert list(OutboxMessage.objects.filter(template="incident_notice_breached")
+                .values_list("recipient", flat=True)) == ["manager@example.com"]
+    assert AuditEntry.objects.filter(action="INCIDENT_NOTICE_BREACHED").count() == 1
+    # notified late: the clock stays breached, finished
+    notify(world, incident)
+    clock.refresh_from_db()
+    assert clock.state == "breached" and clock.finished_at is not None
+
+
+def test_first_notice_in_time_meets_the_clock_and_reaches_the_superior(world: World) -> None:
+    emails(world, "manager")
+    incident = report(world)
+    row = notify(world, incident)
+    clock = notice_clock(incident)
+    assert clock.state == "met" and clock.next_due_at is None
+    assert not row.is_update  # type: ignore[attr-defined]
+    assert list(OutboxMessage.objects.filter(template="incident_notice")
+                .values_list("recipient", flat=True)) == ["manager@example.com"]
+    update = notify(world, incident, audience="customers", channels=("sms", "web"),
+                    text="抢修进展：已完成70%。")
+    assert update.is_update  # type: ignore[attr-defined]
+    assert sweep_incident_clocks(clock.deadline + timedelta(hours=1)) == (0, 0)
+
+
+def test_first_notice_needs_the_whole_report(world: World) -> None:
+    incident = report(world, initial_cause="", measures="", expected_recovery_at=None)
+    with pytest.raises(InvalidInput) as caught:
+        notify(world, incident)
+    assert set(caught.value.fields) == {"initial_cause", "measures", "expected_recovery_at"}
+    assert notice_clock(incident).state == "running"
+    with pytest.raises(PermissionRefused):
+        issue_notice(actor=world.handler, incident_id=incident.pk,
+                     notice=NoticeInput("superior", ("email",), "x"))
+    with pytest.raises(InvalidInput) as bad:
+        notify(world, incident, audience="press", channels=("fax",), text="")
+    assert set(bad.value.fields) == {"audience", "channels", "text"}
+
+
+def test_raising_the_level_before_the_notice_shortens_the_deadline(world: World) -> None:
+    incident = report(world, level=3)
+    assert notice_clock(incident).deadline - incident.detected_at == timedelta(hours=4)
+    with pytest.raises(StaleVersion):
+        update_incident(actor=world.supervisor, incident_id=incident.pk,
+                        changes=IncidentChanges(level=1), version=incident.version + 1)
+    incident = update_incident(actor=world.supervisor, incident_id=incident.pk,
+                               changes=IncidentChanges(level=1, affected_customers=50000),
+                               version=incident.version)
+    assert notice_clock(incident).deadline - incident.detected_at == timedelta(hours=2)
+    event = IncidentEvent.objects.filter(incident=incident, event_type="updated").get()
+    assert event.data["level"] == "1" and "notice_deadline" in event.data
+    with pytest.raises(InvalidInput):
+        update_incident(actor=world.supervisor, incident_id=incident.pk,
+                        changes=IncidentChanges(level=0))
+
+
+def test_a_breached_clock_stays_breached_when_the_level_is_lowered(world: World) -> None:
+    three_hours_ago = timezone.now() - timedelta(hours=3)
+    incident = report(world, occurred_at=three_hours_ago, detected_at=three_hours_ago)
+    sweep_incident_clocks(timezone.now())
+    assert notice_clock(incident).state == "breached"
+    update_incident(actor=world.supervisor, incident_id=incident.pk,
+                    changes=IncidentChanges(level=3))
+    assert notice_clock(incident).state == "breached"
+
+
+def test_recovery_and_review_close_it(world: World) -> None:
+    incident = report(world, is_drill=True)
+    with pytest.raises(Conflict):  # not recovered yet
+        close_incident(actor=world.supervisor, incident_id=incident.pk,
+                       review=IncidentReview("施工挖断", "与市政建立施工报备"))
+    recover_incident(actor=world.supervisor, incident_id=incident.pk, note="已切换备用路由")
+    with pytest.raises(Conflict):  # never notified
+        close_incident(actor=world.supervisor, incident_id=incident.pk,
+                       review=IncidentReview("施工挖断", "与市政建立施工报备"))
+    notify(world, incident)
+    with pytest.raises(InvalidInput):
+        close_incident(actor=world.supervisor, incident_id=incident.pk,
+                       review=IncidentReview("", ""))
+    closed = close_incident(actor=world.supervisor, incident_id=incident.pk, review=IncidentReview(
+        "施工挖断主干光缆", "与市政建立施工报备机制", "受影响客户减免当日月租"))
+    assert closed.status == "closed" and closed.is_drill
+    assert list(list_incidents(world.supervisor, state="closed")) == [closed]
+    assert not list_incidents(world.supervisor).exists()
+    with pytest.raises(Conflict):
+        notify(world, closed)
+    with pytest.raises(InvalidInput):
+        list_incidents(world.supervisor, state="nonsense")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SKIP LOCKED needs PostgreSQL")
+def test_two_sweepers_escalate_each_late_notice_once(world: World) -> None:
+    emails(world, "supervisor", "manager")
+    incidents = [report(world, title=f"故障{n}") for n in range(30)]
+    due = max(notice_clock(i).deadline for i in incidents)
+    results: list[tuple[int, int]] = []
+    barrier = threading.Barrier(2)
+
+    def run() -> None:
+        barrier.wait()
+        try:
+            results.append(sweep_incident_clocks(due, batch=7))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(r[1] for r in results) == 30
+    assert OutboxMessage.objects.filter(template="incident_notice_breached").count() == 30
+    assert AuditEntry.objects.filter(action="INCIDENT_NOTICE_BREACHED").count() == 30
+
+
+def test_head_office_incident_escalates_to_head_office_itself(world: World) -> None:
+    hq_manager, user = make_staff("hq_manager", Role.MANAGER, world.hq)
+    user.email = "hq@example.com"
+    user.save()
+    incident = report(world, actor=hq_manager, unit_id=world.hq.pk, level=1)
+    with pytest.raises(NotFound):  # a city supervisor cannot reach it
+        notify(world, incident)
+    sweep_incident_clocks(notice_clock(incident).deadline)
+    assert list(OutboxMessage.objects.filter(template="incident_notice_breached")
+                .values_list("recipient", flat=True)) == ["hq@example.com"]
