@@ -4,8 +4,9 @@ first notice needs the whole report; recovery and a review close the incident.""
 
 from __future__ import annotations
 
+import json
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -268,3 +269,43 @@ def test_head_office_incident_escalates_to_head_office_itself(world: World) -> N
     sweep_incident_clocks(notice_clock(incident).deadline)
     assert list(OutboxMessage.objects.filter(template="incident_notice_breached")
                 .values_list("recipient", flat=True)) == ["hq@example.com"]
+
+
+def test_api_report_notify_and_read(world: World) -> None:
+    from tests.test_api import post, token_client
+
+    client, _ = token_client(world, "supervisor")
+    body = {"title": "越秀区业务中断", "kind": "service_outage", "level": 3,
+            "place": "广州市越秀区", "occurred_at": "2026-11-23T08:00:00",
+            "detected_at": "2026-11-23T08:30:00", "affected_scope": "越秀区全部宽带用户",
+            "initial_cause": "核心路由器板卡故障", "measures": "更换板卡",
+            "expected_recovery_at": "2026-11-23T12:00:00+08:00"}
+    now = timezone.now()
+    if now < datetime(2026, 11, 23, 1, 0, tzinfo=UTC):  # keep the times in the past
+        pytest.skip("the fixed report times lie in the future of this clock")
+    created = post(client, "/api/incidents", body)
+    assert created.status_code == 201, created.content
+    data = created.json()
+    assert data["detected_at"] == "2026-11-23T08:30:00+08:00"  # read as Shanghai time
+    [clock] = data["clocks"]
+    assert clock["clock"] == "incident_notice"
+    assert datetime.fromisoformat(clock["deadline"]) == datetime(  # 4 hours: a general one
+        2026, 11, 23, 12, 30, tzinfo=SHANGHAI)
+    assert data["missing_for_notice"] == []
+    url = created["Location"]
+    stale = client.patch(url, data=json.dumps({"level": 1}), content_type="application/json",
+                         HTTP_IF_MATCH='"99"')
+    assert stale.status_code == 412
+    patched = client.patch(url, data=json.dumps({"level": 1}), content_type="application/json",
+                           HTTP_IF_MATCH=created["ETag"])
+    assert patched.status_code == 200 and patched.json()["level"] == 1
+    bad = post(client, f"{url}/notices", {"audience": "superior", "channels": [], "text": ""})
+    assert bad.status_code == 422 and {"channels", "text"} <= set(bad.json()["errors"])
+    sent = post(client, f"{url}/notices", {"audience": "superior", "channels": ["email"],
+                                           "text": "越秀区宽带中断，正在抢修"})
+    assert sent.status_code == 201 and sent.json()["is_update"] is False
+    listed = client.get("/api/incidents").json()
+    assert [i["number"] for i in listed] == [data["number"]]
+    other, _ = token_client(world, "sibling_handler")
+    assert other.get(url).status_code == 404
+    assert "/api/incidents" in client.get("/api/openapi.json").json()["paths"]

@@ -10,6 +10,7 @@ from kefu.api.appeals import router as appeals_router
 from kefu.api.auth import AUTH
 from kefu.api.co_handling import router as co_handling_router
 from kefu.api.customers import router as customers_router
+from kefu.api.incidents import router as incidents_router
 from kefu.api.problems import fields_from_pydantic, problem, problem_from_error
 from kefu.api.reference import router as reference_router
 from kefu.api.supervision import router as supervision_router
@@ -34,6 +35,7 @@ api.add_router("/customers", customers_router, tags=["customers"])
 api.add_router("/surveys", surveys_router, tags=["surveys"])
 api.add_router("/appeals", appeals_router, tags=["appeals"])
 api.add_router("/supervision", supervision_router, tags=["supervision"])
+api.add_router("/incidents", incidents_router, tags=["incidents"])
 api.add_router("/", co_handling_router, tags=["escalation and co-handling"])
 api.add_router("/", reference_router, tags=["reference"])
 

@@ -12,6 +12,7 @@ from ninja.responses import Status
 from kefu.api.appeals import AppealIn, AppealOut
 from kefu.api.auth import actor_of
 from kefu.api.co_handling import EscalationRequestIn, EscalationRequestOut, SubtaskOut
+from kefu.api.etags import etag, if_match
 from kefu.api.schemas import (
     AssignIn,
     AttachmentOut,
@@ -34,7 +35,6 @@ from kefu.api.supervision import SupervisionIn, SupervisionOut
 from kefu.api.surveys import SurveyAnswersIn, SurveyOut
 from kefu.archive.actions import lift_legal_hold, set_legal_hold
 from kefu.customers.actions import CustomerDetails
-from kefu.errors import InvalidInput
 from kefu.escalation.actions import open_appeal, open_supervision, request_escalation
 from kefu.escalation.queries import list_subtasks
 from kefu.sla.extensions import request_deadline_extension
@@ -59,20 +59,7 @@ router = Router()
 
 
 def _etag(wo: WorkOrder) -> str:
-    return f'"{wo.version}"'
-
-
-def _if_match(request: HttpRequest) -> int | None:
-    """The version named by If-Match, or None when the client sent none."""
-    raw = request.headers.get("If-Match", "").strip()
-    if not raw or raw == "*":
-        return None
-    raw = raw.removeprefix("W/").strip('"')
-    try:
-        return int(raw)
-    except ValueError:
-        raise InvalidInput("If-Match 格式无效", "If-Match must be an ETag from this API",
-                           fields={"If-Match": [raw]}) from None
+    return etag(wo.version)
 
 
 def _detail(request: HttpRequest, wo_id: int) -> WorkOrder:
@@ -153,7 +140,7 @@ def transition(request: HttpRequest, wo_id: int, name: str, payload: TransitionI
                response: HttpResponse) -> WorkOrder:
     actor = actor_of(request)
     perform_transition(actor=actor, work_order_id=wo_id, name=name,
-                       values=payload.dict(), expected_version=_if_match(request))
+                       values=payload.dict(), expected_version=if_match(request))
     wo = _detail(request, wo_id)
     response["ETag"] = _etag(wo)
     return wo
@@ -164,7 +151,7 @@ def assign(request: HttpRequest, wo_id: int, payload: AssignIn,
            response: HttpResponse) -> WorkOrder:
     actions.assign_work_order(actor=actor_of(request), work_order_id=wo_id,
                               handler_id=payload.handler_id, note=payload.note,
-                              expected_version=_if_match(request))
+                              expected_version=if_match(request))
     wo = _detail(request, wo_id)
     response["ETag"] = _etag(wo)
     return wo
@@ -224,7 +211,7 @@ def escalate(request: HttpRequest, wo_id: int, payload: EscalateIn,
              response: HttpResponse) -> WorkOrder:
     actor = actor_of(request)
     wo = actions.escalate_work_order(actor=actor, work_order_id=wo_id, reason=payload.reason,
-                                     tier=payload.tier, expected_version=_if_match(request))
+                                     tier=payload.tier, expected_version=if_match(request))
     response["ETag"] = _etag(wo)
     # After a move up the actor may no longer see it; the answer is what they just did.
     return wo
