@@ -5,6 +5,7 @@ first notice needs the whole report; recovery and a review close the incident.""
 from __future__ import annotations
 
 import json
+import re
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -309,3 +310,70 @@ def test_api_report_notify_and_read(world: World) -> None:
     other, _ = token_client(world, "sibling_handler")
     assert other.get(url).status_code == 404
     assert "/api/incidents" in client.get("/api/openapi.json").json()["paths"]
+
+
+def labelled_everywhere(html: str) -> bool:
+    ids = set(re.findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', html))
+    labelled = set(re.findall(r'<label[^>]*\bfor="([^"]+)"', html))
+    return ids - {"f-number"} <= labelled
+
+
+@pytest.mark.parametrize(("lang", "markers"), [
+    ("zh-hans", ("突发事件", "上报突发事件", "事件轨迹", "首次通报前须补全", "初步原因")),
+    ("en", ("Incidents", "Report an incident", "Incident timeline",
+            "Before the first notice, complete", "Initial cause")),
+])
+def test_console_pages_in_both_languages(world: World, lang: str,
+                                         markers: tuple[str, ...]) -> None:
+    from tests.test_pages import render
+
+    incident = report(world, initial_cause="")
+    client = world.client_for("supervisor")
+    listing = render(client, "/console/incidents/", lang)
+    assert markers[0] in listing and markers[1] in listing and incident.number in listing
+    assert labelled_everywhere(listing)
+    page = render(client, f"/console/incidents/{incident.pk}/", lang)
+    assert markers[2] in page and markers[3] in page and markers[4] in page
+    assert labelled_everywhere(page)
+
+
+def test_console_report_notify_recover_close(world: World) -> None:
+    client = world.client_for("supervisor")
+    bad = client.post("/console/incidents/", {"title": "", "kind": "network_failure",
+                                               "level": "2", "place": "天河区",
+                                               "occurred_at": "2099-01-01T00:00"})
+    assert bad.status_code == 422 and not Incident.objects.exists()
+    html = bad.content.decode()
+    assert 'role="alert"' in html and "天河区" in html  # the typed values are kept
+    an_hour_ago = (timezone.now() - timedelta(hours=1)).astimezone(SHANGHAI)
+    created = client.post("/console/incidents/", {
+        "title": "天河区4G基站退服", "kind": "network_failure", "level": "2",
+        "place": "天河区", "occurred_at": f"{an_hour_ago:%Y-%m-%dT%H:%M}",
+        "affected_customers": "3000", "unit_id": str(world.city.pk)})
+    incident = Incident.objects.get()
+    assert created.status_code == 302 and created["Location"].endswith(
+        f"/console/incidents/{incident.pk}/")
+    url = f"/console/incidents/{incident.pk}/"
+    refused = client.post(f"{url}notices/", {"audience": "superior", "channels": ["email"],
+                                             "text": "基站退服"})
+    assert refused.status_code == 422 and "初步原因" in refused.content.decode()
+    assert client.post(f"{url}update/", {
+        "version": str(incident.version), "level": "2", "initial_cause": "传输中断",
+        "measures": "派单抢修", "expected_recovery_at": f"{an_hour_ago + timedelta(hours=3):%Y-%m-%dT%H:%M}",
+        "affected_customers": "3000", "affected_scope": ""}).status_code == 302
+    stale = client.post(f"{url}update/", {"version": str(incident.version), "level": "1"})
+    assert stale.status_code == 412
+    assert client.post(f"{url}notices/", {"audience": "superior",
+                                           "channels": ["email", "document"],
+                                           "text": "天河区基站退服，预计两小时恢复"}).status_code == 302
+    assert notice_clock(incident).state == "met"
+    assert client.post(f"{url}recover/", {"note": "传输恢复"}).status_code == 302
+    assert client.post(f"{url}close/", {"root_cause": "", "corrective_actions": ""}
+                       ).status_code == 422
+    assert client.post(f"{url}close/", {"root_cause": "光缆被挖断",
+                                        "corrective_actions": "加装保护管"}).status_code == 302
+    incident.refresh_from_db()
+    assert incident.status == "closed" and incident.root_cause == "光缆被挖断"
+    page = client.get(url).content.decode()
+    assert "加装保护管" in page and "notices/" not in page  # nothing more to do on it
+    assert world.client_for("sibling_handler").get(url).status_code == 404

@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 
 from kefu.customers import masking
 from kefu.errors import KefuError
+from kefu.incidents.models import Incident, NoticeChannel
 from kefu.sla.choices import ClockState
 from kefu.workorders.choices import Severity, WorkOrderStatus
 from kefu.workorders.transitions import TRANSITIONS
@@ -111,3 +112,15 @@ def split(value: str) -> list[str]:
 @register.filter
 def severity_label(value: str) -> str:
     return str(Severity(value).label) if value in Severity.values else value
+
+
+@register.filter
+def notice_channel(value: str) -> str:
+    return str(NoticeChannel(value).label) if value in NoticeChannel.values else value
+
+
+@register.filter
+def incident_field(name: str) -> str:
+    """An incident report item by its field name, as the form labels it."""
+    field = Incident._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))

@@ -7,6 +7,14 @@ from kefu.console.views.co_handling import (
     subtask_assign,
     subtask_complete,
 )
+from kefu.console.views.incidents import (
+    incident,
+    incident_close,
+    incident_notice,
+    incident_recover,
+    incident_update,
+    incidents,
+)
 from kefu.console.views.intake import customer_lookup, customer_view, intake
 from kefu.console.views.links import link, split
 from kefu.console.views.orders import (
@@ -52,6 +60,12 @@ __all__ = [
     "escalation_request",
     "export_csv",
     "find_by_phone",
+    "incident",
+    "incident_close",
+    "incident_notice",
+    "incident_recover",
+    "incident_update",
+    "incidents",
     "intake",
     "ledger",
     "ledger_csv",

@@ -1,0 +1,161 @@
+"""Incidents in the console: the list with each notice clock, the report form, and the
+incident page with its notices, corrections, recovery and review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from kefu.console.views.base import error_text, parse_datetime_local, parse_int, staff_view
+from kefu.errors import KefuError
+from kefu.incidents.actions import (
+    COMMANDERS,
+    REPORTERS,
+    IncidentChanges,
+    IncidentReport,
+    IncidentReview,
+    NoticeInput,
+    close_incident,
+    issue_notice,
+    missing_for_notice,
+    recover_incident,
+    report_incident,
+    update_incident,
+)
+from kefu.incidents.models import (
+    IncidentKind,
+    IncidentLevel,
+    IncidentStatus,
+    NoticeAudience,
+    NoticeChannel,
+)
+from kefu.incidents.queries import INCIDENT_STATES, get_incident, list_incidents
+from kefu.orgs.actors import Actor
+from kefu.orgs.queries import list_units_in_scope
+from kefu.sla.queries import clock_views
+
+STATE_LABELS = {"open": _("处置中"), "closed": _("已结束"), "all": _("全部")}
+
+
+def _choices(actor: Actor) -> dict[str, Any]:
+    return {"kinds": IncidentKind.choices, "levels": IncidentLevel.choices,
+            "audiences": NoticeAudience.choices, "channels": NoticeChannel.choices,
+            "can_report": actor.role in REPORTERS, "can_command": actor.role in COMMANDERS}
+
+
+@staff_view
+def incidents(request: HttpRequest, actor: Actor) -> HttpResponse:
+    if request.method == "POST":
+        return _report(request, actor)
+    return _list_page(request, actor, request.GET.get("state", "open"))
+
+
+def _list_page(request: HttpRequest, actor: Actor, state: str, *, values: Any = None,
+               error: KefuError | None = None) -> HttpResponse:
+    try:
+        rows = list(list_incidents(actor, state=state)[:500])
+    except KefuError as outer:
+        return render(request, "console/error.html", {"message": error_text(outer)},
+                      status=outer.http_status)
+    return render(request, "console/incidents.html", {
+        "actor": actor, "state": state, "states": [(s, STATE_LABELS[s]) for s in INCIDENT_STATES],
+        "rows": [(i, clock_views(i.clocks.all())) for i in rows],
+        "units": list_units_in_scope(actor).order_by("path"), "values": values or {},
+        "error": error, **_choices(actor)}, status=error.http_status if error else 200)
+
+
+def _report(request: HttpRequest, actor: Actor) -> HttpResponse:
+    post = request.POST
+    report = IncidentReport(
+        title=post.get("title", ""), kind=post.get("kind", ""),
+        level=parse_int(post.get("level")) or 0, place=post.get("place", ""),
+        occurred_at=parse_datetime_local(post.get("occurred_at")),
+        detected_at=parse_datetime_local(post.get("detected_at")),
+        affected_customers=parse_int(post.get("affected_customers")),
+        affected_scope=post.get("affected_scope", ""),
+        initial_cause=post.get("initial_cause", ""), measures=post.get("measures", ""),
+        expected_recovery_at=parse_datetime_local(post.get("expected_recovery_at")),
+        unit_id=parse_int(post.get("unit_id")), is_drill=post.get("is_drill") == "on")
+    try:
+        incident = report_incident(actor=actor, report=report)
+    except KefuError as error:
+        return _list_page(request, actor, "open", values=post, error=error)
+    return HttpResponseRedirect(reverse("console:incident", args=[incident.pk]))
+
+
+@staff_view
+def incident(request: HttpRequest, actor: Actor, incident_id: int) -> HttpResponse:
+    return _page(request, actor, incident_id)
+
+
+def _page(request: HttpRequest, actor: Actor, incident_id: int, *, form: str = "",
+          error: KefuError | None = None) -> HttpResponse:
+    try:
+        found = get_incident(actor, incident_id)
+    except KefuError as outer:
+        return render(request, "console/error.html", {"message": error_text(outer)},
+                      status=outer.http_status)
+    return render(request, "console/incident.html", {
+        "actor": actor, "incident": found,
+        "clocks": clock_views(found.clocks.select_related("policy")),
+        "notices": found.notices.all(), "events": found.events.all(),
+        "missing": missing_for_notice(found), "errors": {form: error} if error else {},
+        "open_form": form, "is_open": found.status != IncidentStatus.CLOSED,
+        **_choices(actor)}, status=error.http_status if error else 200)
+
+
+def _after(request: HttpRequest, actor: Actor, incident_id: int, form: str,
+           change: Any) -> HttpResponse:
+    """Run one change; back to the page, or the page again with the form's error."""
+    try:
+        change()
+    except KefuError as error:
+        return _page(request, actor, incident_id, form=form, error=error)
+    return HttpResponseRedirect(reverse("console:incident", args=[incident_id]) + f"#{form}")
+
+
+@require_POST
+@staff_view
+def incident_update(request: HttpRequest, actor: Actor, incident_id: int) -> HttpResponse:
+    post = request.POST
+    changes = IncidentChanges(
+        title=post.get("title"), level=parse_int(post.get("level")), place=post.get("place"),
+        affected_customers=parse_int(post.get("affected_customers")),
+        affected_scope=post.get("affected_scope"), initial_cause=post.get("initial_cause"),
+        measures=post.get("measures"),
+        expected_recovery_at=parse_datetime_local(post.get("expected_recovery_at")))
+    return _after(request, actor, incident_id, "report", lambda: update_incident(
+        actor=actor, incident_id=incident_id, changes=changes,
+        version=parse_int(post.get("version"))))
+
+
+@require_POST
+@staff_view
+def incident_notice(request: HttpRequest, actor: Actor, incident_id: int) -> HttpResponse:
+    notice = NoticeInput(audience=request.POST.get("audience", ""),
+                         channels=tuple(request.POST.getlist("channels")),
+                         text=request.POST.get("text", ""))
+    return _after(request, actor, incident_id, "notices", lambda: issue_notice(
+        actor=actor, incident_id=incident_id, notice=notice))
+
+
+@require_POST
+@staff_view
+def incident_recover(request: HttpRequest, actor: Actor, incident_id: int) -> HttpResponse:
+    return _after(request, actor, incident_id, "recovery", lambda: recover_incident(
+        actor=actor, incident_id=incident_id, note=request.POST.get("note", "")))
+
+
+@require_POST
+@staff_view
+def incident_close(request: HttpRequest, actor: Actor, incident_id: int) -> HttpResponse:
+    review = IncidentReview(root_cause=request.POST.get("root_cause", ""),
+                            corrective_actions=request.POST.get("corrective_actions", ""),
+                            compensation_summary=request.POST.get("compensation_summary", ""))
+    return _after(request, actor, incident_id, "recovery", lambda: close_incident(
+        actor=actor, incident_id=incident_id, review=review))
