@@ -377,3 +377,26 @@ def test_console_report_notify_recover_close(world: World) -> None:
     page = client.get(url).content.decode()
     assert "加装保护管" in page and "notices/" not in page  # nothing more to do on it
     assert world.client_for("sibling_handler").get(url).status_code == 404
+
+
+def test_notice_compliance_per_unit_leaves_drills_out(world: World) -> None:
+    from kefu.incidents.queries import notice_compliance
+
+    in_time = report(world, title="按时")
+    notify(world, in_time)
+    late_start = timezone.now() - timedelta(hours=5)
+    late = report(world, title="超时", occurred_at=late_start, detected_at=late_start)
+    report(world, title="演练", is_drill=True, occurred_at=late_start, detected_at=late_start)
+    sweep_incident_clocks(timezone.now())
+    [row] = notice_compliance(world.manager)
+    assert (row.label, row.met, row.breached, row.running_late) == ("广州市分公司", 1, 0, 1)
+    notify(world, late)
+    [row] = notice_compliance(world.manager)
+    assert (row.met, row.breached, row.running_late, row.rate) == (1, 1, 0, 0.5)
+    client = world.client_for("manager")
+    assert "突发事件通报（按单位）" in client.get("/console/sla/").content.decode()
+    from tests.test_api import token_client
+
+    api, _ = token_client(world, "manager")
+    [figures] = api.get("/api/incidents/notice-compliance").json()
+    assert figures["met"] == 1 and figures["breached"] == 1

@@ -12,6 +12,7 @@ from ninja.responses import Status
 
 from kefu.api.auth import actor_of
 from kefu.api.etags import etag, if_match
+from kefu.api.reference import ComplianceOut
 from kefu.api.schemas import ClockOut
 from kefu.incidents.actions import (
     IncidentChanges,
@@ -26,8 +27,8 @@ from kefu.incidents.actions import (
     update_incident,
 )
 from kefu.incidents.models import Incident, IncidentNotice
-from kefu.incidents.queries import get_incident, list_incidents
-from kefu.sla.queries import ClockView, clock_views
+from kefu.incidents.queries import get_incident, list_incidents, notice_compliance
+from kefu.sla.queries import ClockView, ComplianceRow, clock_views
 
 router = Router()
 
@@ -136,6 +137,11 @@ class IncidentDetailOut(IncidentOut):
         return missing_for_notice(incident)
 
 
+class ComplianceQuery(Schema):
+    detected_from: datetime | None = None
+    detected_to: datetime | None = None
+
+
 class ListQuery(Schema):
     state: str = Field("open", description="open | closed | all")
 
@@ -148,6 +154,12 @@ def _detail(incident: Incident, response: HttpResponse) -> Incident:
 @router.get("", response=list[IncidentOut], summary="Incidents in my scope, newest first")
 def index(request: HttpRequest, q: Query[ListQuery]) -> list[Incident]:
     return list(list_incidents(actor_of(request), state=q.state)[:500])
+
+
+@router.get("/notice-compliance", response=list[ComplianceOut],
+            summary="Notices in time against late ones, per unit (drills left out)")
+def compliance(request: HttpRequest, q: Query[ComplianceQuery]) -> list[ComplianceRow]:
+    return notice_compliance(actor_of(request), since=q.detected_from, until=q.detected_to)
 
 
 @router.post("", response={201: IncidentDetailOut}, summary="Report an incident")

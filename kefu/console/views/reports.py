@@ -22,6 +22,7 @@ from kefu.escalation.queries import (
     list_open_supervision,
     list_pending_escalation_requests,
 )
+from kefu.incidents.queries import notice_compliance
 from kefu.orgs.actors import Actor
 from kefu.sla.calendar import SHANGHAI
 from kefu.sla.queries import list_pending_extensions, sla_compliance
@@ -41,6 +42,7 @@ def sla_report(request: HttpRequest, actor: Actor) -> HttpResponse:
         (_("按时限"), sla_compliance(actor, group="clock", since=since, until=until)),
         (_("按单位"), sla_compliance(actor, group="unit", since=since, until=until)),
         (_("按分类"), sla_compliance(actor, group="category", since=since, until=until)),
+        (_("突发事件通报（按单位）"), notice_compliance(actor, since=since, until=until)),
     ]
     return render(request, "console/sla.html", {
         "actor": actor, "tables": tables, "since": request.GET.get("from", ""),
