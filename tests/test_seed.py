@@ -10,9 +10,12 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from kefu.audit.queries import verify_audit_chain
 from kefu.customers.models import Customer
+from kefu.incidents.models import Incident
+from kefu.incidents.sweeper import sweep_incident_clocks
 from kefu.orgs.models import OrgUnit, Staff
 from kefu.workorders.models import TimelineEvent, WorkOrder
 from kefu.workorders.transitions import TRANSITIONS
@@ -38,6 +41,10 @@ def test_demo_seed(settings: Any, tmp_path: Path) -> None:
     assert WorkOrder.objects.count() == 150
     assert len(set(WorkOrder.objects.values_list("status", flat=True))) >= 8
     assert Staff.objects.get(user__username="agent").unit.level == "city"
+    # incidents: one in time, one whose notice the first sweep will find late, a closed drill
+    assert sorted(Incident.objects.values_list("status", "is_drill")) == [
+        ("closed", True), ("open", False), ("open", False)]
+    assert sweep_incident_clocks(timezone.now()) == (0, 1)
     for wo in WorkOrder.objects.all()[:40]:
         events = list(TimelineEvent.objects.filter(work_order=wo, event_type="transitioned")
                       .order_by("id"))

@@ -22,6 +22,7 @@ from kefu.notify.models import OutboxMessage
 from kefu.orgs.actors import SYSTEM, Actor, actor_for_user
 from kefu.orgs.choices import DepartmentKind, Role
 from kefu.orgs.models import Department, OrgUnit, Staff
+from kefu.seeding.incidents import seed_demo_incidents
 from kefu.seeding.orgtree import build_org_tree
 from kefu.seeding.people import id_number, mobile, person_name, street_address
 from kefu.workorders import actions
@@ -186,6 +187,8 @@ def seed_demo(*, data_dir: Path, work_orders: int = 1000, seed: int = 20261122) 
     for index in range(work_orders):
         customer = customers[index % len(customers)] if index < 400 else rng.choice(customers)
         _demo_work_order(rng, customer, desks, categories, index)
+    seed_demo_incidents(desks[guangzhou.pk].supervisor,
+                        next(d.pk for d in units.districts if d.parent_id == guangzhou.pk))
     # The demo's history happened before this installation existed: its messages are kept as
     # records but marked undelivered, instead of flooding the SMS gateway on first start.
     OutboxMessage.objects.filter(status=OutboxStatus.PENDING).update(
