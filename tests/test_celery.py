@@ -76,5 +76,6 @@ def test_worker_runs_the_sla_sweep_through_redis(settings: Any, tmp_path: Any) -
                     broker_connection_retry_on_startup=True)
     with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
         outcome = sweep_task.delay().get(timeout=30)
-    assert outcome == {"due": 1, "warnings": 2, "breaches": 0, "closed": 0}
+    assert outcome == {"due": 1, "warnings": 2, "breaches": 0, "closed": 0,
+                       "incident_warnings": 0, "incident_breaches": 0}
     assert TimelineEvent.objects.filter(event_type="sla_warned").count() == 2
