@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from kefu.audit.queries import verify_audit_chain
 from kefu.customers.models import Customer
-from kefu.incidents.models import Incident
+from kefu.incidents.models import Incident, IncidentClock
 from kefu.incidents.sweeper import sweep_incident_clocks
 from kefu.orgs.models import OrgUnit, Staff
 from kefu.workorders.models import TimelineEvent, WorkOrder
@@ -45,6 +45,8 @@ def test_demo_seed(settings: Any, tmp_path: Path) -> None:
     assert sorted(Incident.objects.values_list("status", "is_drill")) == [
         ("closed", True), ("open", False), ("open", False)]
     assert sweep_incident_clocks(timezone.now()) == (0, 1)
+    assert sorted(IncidentClock.objects.values_list("incident__is_drill", "state")) == [
+        (False, "breached"), (False, "running"), (True, "met")]  # the drill notified in time
     for wo in WorkOrder.objects.all()[:40]:
         events = list(TimelineEvent.objects.filter(work_order=wo, event_type="transitioned")
                       .order_by("id"))

@@ -33,9 +33,9 @@ def seed_demo_incidents(supervisor: Actor, district_id: int) -> None:
         affected_scope="发送查询短信的客户", initial_cause="短信网关接口超时"))
     drill = report_incident(actor=supervisor, report=IncidentReport(
         title="核心网断电应急演练", kind="network_failure", level=1, place="广州市分公司机房",
-        occurred_at=now - timedelta(days=3), detected_at=now - timedelta(days=3),
+        occurred_at=now - timedelta(minutes=90), detected_at=now - timedelta(minutes=90),
         affected_customers=0, affected_scope="演练，无实际影响", initial_cause="模拟市电中断",
-        measures="切换油机供电", expected_recovery_at=now - timedelta(days=3) + timedelta(hours=1),
+        measures="切换油机供电", expected_recovery_at=now - timedelta(minutes=30),
         is_drill=True))
     issue_notice(actor=supervisor, incident_id=drill.pk, notice=NoticeInput(
         "superior", ("email", "document"), "【演练】核心网机房市电中断，已切换油机供电。"))
