@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+# The per-field message for a missing value, in both languages.
+REQUIRED = "必填 / required"
+
 
 class KefuError(Exception):
     code = "error"

@@ -11,7 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from kefu.audit.actions import record_audit
-from kefu.errors import Conflict, InvalidInput, NotFound, PermissionRefused, StaleVersion
+from kefu.errors import (
+    REQUIRED,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionRefused,
+    StaleVersion,
+)
 from kefu.incidents.clocks import meet_notice_clock, start_notice_clock
 from kefu.incidents.models import (
     Incident,
@@ -36,7 +43,6 @@ REPORTERS = frozenset({Role.AGENT, Role.HANDLER, Role.SUPERVISOR, Role.MANAGER})
 # Who speaks for the company in a notice, and who declares recovery and closes the review.
 COMMANDERS = frozenset({Role.SUPERVISOR, Role.MANAGER})
 NUMBER_PREFIX = "SJ"
-REQUIRED = "必填 / required"
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,14 @@ from kefu.customers.actions import CustomerDetails, check_reveal_reason, create_
 from kefu.customers.models import Customer
 from kefu.customers.queries import find_customers_by_phone, get_customer
 from kefu.customers.validators import validate_mobile
-from kefu.errors import Conflict, InvalidInput, NotFound, PermissionRefused, StaleVersion
+from kefu.errors import (
+    REQUIRED,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionRefused,
+    StaleVersion,
+)
 from kefu.escalation.queries import count_open_subtasks
 from kefu.notify.actions import enqueue_message
 from kefu.notify.choices import MessageChannel
@@ -65,7 +72,6 @@ from kefu.workorders.queries import scoped_work_orders
 from kefu.workorders.transitions import Transition, check_transition
 
 S = WorkOrderStatus
-REQUIRED = "必填 / required"
 
 
 # --- shared steps -------------------------------------------------------------------------

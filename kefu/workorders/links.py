@@ -9,11 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from kefu.audit.actions import record_audit
-from kefu.errors import Conflict, InvalidInput, PermissionRefused
+from kefu.errors import REQUIRED, Conflict, InvalidInput, PermissionRefused
 from kefu.orgs.actors import Actor
 from kefu.orgs.permissions import CREATE_WORK_ORDER, has_capability
 from kefu.workorders.actions import (
-    REQUIRED,
     audit_work_order,
     lock_work_order,
     record_event,

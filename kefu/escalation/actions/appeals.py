@@ -11,8 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kefu.audit.actions import record_audit
-from kefu.errors import Conflict, InvalidInput, PermissionRefused
-from kefu.escalation.actions.common import REQUIRED
+from kefu.errors import REQUIRED, Conflict, InvalidInput, PermissionRefused
 from kefu.escalation.models import (
     Appeal,
     AppealSource,

@@ -16,8 +16,6 @@ from kefu.workorders.models import WorkOrder
 
 Row = TypeVar("Row", bound=Model)
 
-REQUIRED = "必填 / required"
-
 
 def touch(wo: WorkOrder) -> None:
     """A change beside the work order's own fields still bumps its version."""

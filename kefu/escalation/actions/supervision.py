@@ -9,8 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kefu.audit.actions import record_audit
-from kefu.errors import Conflict, InvalidInput, NotFound, PermissionRefused
-from kefu.escalation.actions.common import REQUIRED, lock_with_work_order, tell_staff, touch
+from kefu.errors import REQUIRED, Conflict, InvalidInput, NotFound, PermissionRefused
+from kefu.escalation.actions.common import lock_with_work_order, tell_staff, touch
 from kefu.escalation.models import (
     Evaluation,
     SupervisionEntry,
