@@ -36,7 +36,7 @@ from kefu.incidents.queries import scoped_incidents
 from kefu.orgs.actors import Actor
 from kefu.orgs.choices import Role
 from kefu.orgs.queries import list_units_in_scope
-from kefu.sla.calendar import SHANGHAI
+from kefu.sla.calendar import SHANGHAI, as_shanghai
 from kefu.workorders.numbering import format_number, reserve_numbers
 
 REPORTERS = frozenset({Role.AGENT, Role.HANDLER, Role.SUPERVISOR, Role.MANAGER})
@@ -97,9 +97,7 @@ class IncidentReview:
 
 def in_shanghai(value: datetime | None) -> datetime | None:
     """A time without a zone is read as Asia/Shanghai, the desk's local time."""
-    if value is None or timezone.is_aware(value):
-        return value
-    return value.replace(tzinfo=SHANGHAI)
+    return as_shanghai(value)[0] if value is not None else None
 
 
 def report_incident(*, actor: Actor, report: IncidentReport) -> Incident:
@@ -130,10 +128,10 @@ def report_incident(*, actor: Actor, report: IncidentReport) -> Incident:
             expected_recovery_at=recovery, is_drill=report.is_drill,
             reported_by_name=actor.name, reported_by_user_id=actor.user_id, created_at=now)
         clock = start_notice_clock(incident)
-        _event(incident, actor, IncidentEventType.REPORTED, now,
-               note=f"{incident.get_level_display()} · {incident.get_kind_display()}",
-               data={"notice_deadline": clock.deadline.isoformat() if clock else None,
-                     "is_drill": report.is_drill})
+        record_event(incident, actor, IncidentEventType.REPORTED, now,
+                     note=f"{incident.get_level_display()} · {incident.get_kind_display()}",
+                     data={"notice_deadline": clock.deadline.isoformat() if clock else None,
+                           "is_drill": report.is_drill})
         if clock is not None:
             alert_units(incident, [unit, unit.parent], "incident_reported",
                         deadline=clock.deadline)
@@ -154,11 +152,9 @@ def _report_errors(report: IncidentReport, occurred: datetime | None, detected: 
         errors["title"] = ["最多 200 字 / at most 200 characters"]
     if report.kind not in IncidentKind.values:
         errors["kind"] = [f"可选 / one of: {', '.join(IncidentKind.values)}"]
-    if report.level not in IncidentLevel.values:
-        errors["level"] = ["级别为 1、2 或 3 / level is 1, 2 or 3"]
     if not report.place.strip():
         errors["place"] = [REQUIRED]
-    errors.update(_count_errors(report.affected_customers))
+    errors.update(_shared_errors(report.level, report.affected_customers, recovery, occurred))
     if occurred is None:
         errors["occurred_at"] = [REQUIRED]
     elif occurred > now:
@@ -167,16 +163,21 @@ def _report_errors(report: IncidentReport, occurred: datetime | None, detected: 
         errors["detected_at"] = ["发现时间不能早于发生时间 / cannot be before it occurred"]
     if detected > now:
         errors["detected_at"] = ["发现时间不能晚于现在 / cannot be in the future"]
+    return errors
+
+
+def _shared_errors(level: int | None, count: int | None, recovery: datetime | None,
+                   occurred: datetime | None) -> dict[str, list[str]]:
+    """The checks a report and a correction have in common."""
+    errors: dict[str, list[str]] = {}
+    if level is not None and level not in IncidentLevel.values:
+        errors["level"] = ["级别为 1、2 或 3 / level is 1, 2 or 3"]
+    if count is not None and not 0 <= count <= 2_000_000_000:
+        errors["affected_customers"] = ["须为 0 或正整数 / a whole number, 0 or more"]
     if recovery is not None and occurred is not None and recovery < occurred:
         errors["expected_recovery_at"] = [
             "预计恢复时间不能早于发生时间 / cannot be before it occurred"]
     return errors
-
-
-def _count_errors(count: int | None) -> dict[str, list[str]]:
-    if count is not None and not 0 <= count <= 2_000_000_000:
-        return {"affected_customers": ["须为 0 或正整数 / a whole number, 0 or more"]}
-    return {}
 
 
 def update_incident(*, actor: Actor, incident_id: int, changes: IncidentChanges,
@@ -189,17 +190,13 @@ def update_incident(*, actor: Actor, incident_id: int, changes: IncidentChanges,
         incident = _lock(actor, incident_id, version)
         if incident.status == IncidentStatus.CLOSED:
             raise Conflict("事件已结束，不能修改", "The incident is closed")
-        errors = _count_errors(changes.affected_customers)
-        if changes.level is not None and changes.level not in IncidentLevel.values:
-            errors["level"] = ["级别为 1、2 或 3 / level is 1, 2 or 3"]
+        recovery = in_shanghai(changes.expected_recovery_at)
+        errors = _shared_errors(changes.level, changes.affected_customers, recovery,
+                                incident.occurred_at)
         for name in ("title", "place"):
             value = getattr(changes, name)
             if value is not None and not value.strip():
                 errors[name] = [REQUIRED]
-        recovery = in_shanghai(changes.expected_recovery_at)
-        if recovery is not None and recovery < incident.occurred_at:
-            errors["expected_recovery_at"] = [
-                "预计恢复时间不能早于发生时间 / cannot be before it occurred"]
         if errors:
             raise InvalidInput("突发事件信息有误", "The incident report is invalid",
                                fields=errors)
@@ -220,9 +217,9 @@ def update_incident(*, actor: Actor, incident_id: int, changes: IncidentChanges,
             clock = start_notice_clock(incident)
             if clock is not None:
                 changed["notice_deadline"] = clock.deadline
-        _event(incident, actor, IncidentEventType.UPDATED, now,
-               note="、".join(_label(n) for n in changed if n != "notice_deadline"),
-               data={k: str(v) for k, v in changed.items()})
+        record_event(incident, actor, IncidentEventType.UPDATED, now,
+                     note="、".join(_label(n) for n in changed if n != "notice_deadline"),
+                     data={k: str(v) for k, v in changed.items()})
         record_audit(actor=actor, action="INCIDENT_UPDATED", object_type="incident",
                      object_id=incident.pk, data={k: str(v) for k, v in changed.items()})
     return incident
@@ -290,9 +287,9 @@ def issue_notice(*, actor: Actor, incident_id: int, notice: NoticeInput) -> Inci
             superior = incident.unit.parent or incident.unit
             alert_units(incident, [superior], "incident_notice", text=row.text,
                         roles=(Role.SUPERVISOR, Role.MANAGER))
-        _event(incident, actor, IncidentEventType.NOTICE_ISSUED, now, note=row.text,
-               data={"audience": row.audience, "channels": row.channels,
-                     "is_update": row.is_update, "late": late})
+        record_event(incident, actor, IncidentEventType.NOTICE_ISSUED, now, note=row.text,
+                     data={"audience": row.audience, "channels": row.channels,
+                           "is_update": row.is_update, "late": late})
         record_audit(actor=actor, action="INCIDENT_NOTICE", object_type="incident",
                      object_id=incident.pk, data={"notice": row.pk, "audience": row.audience,
                                                    "channels": row.channels,
@@ -313,7 +310,7 @@ def recover_incident(*, actor: Actor, incident_id: int, note: str = "") -> Incid
         incident.status, incident.recovered_at = IncidentStatus.RECOVERED, now
         incident.version += 1
         incident.save(update_fields=["status", "recovered_at", "version"])
-        _event(incident, actor, IncidentEventType.RECOVERED, now, note=note.strip())
+        record_event(incident, actor, IncidentEventType.RECOVERED, now, note=note.strip())
         record_audit(actor=actor, action="INCIDENT_RECOVERED", object_type="incident",
                      object_id=incident.pk, data={"note": note.strip()})
     return incident
@@ -341,7 +338,7 @@ def close_incident(*, actor: Actor, incident_id: int, review: IncidentReview) ->
         incident.compensation_summary = review.compensation_summary.strip()
         incident.version += 1
         incident.save()
-        _event(incident, actor, IncidentEventType.CLOSED, now, note=incident.root_cause)
+        record_event(incident, actor, IncidentEventType.CLOSED, now, note=incident.root_cause)
         record_audit(actor=actor, action="INCIDENT_CLOSED", object_type="incident",
                      object_id=incident.pk, data={"root_cause": incident.root_cause})
     return incident
@@ -364,8 +361,9 @@ def _lock(actor: Actor, incident_id: int, version: int | None) -> Incident:
     return incident
 
 
-def _event(incident: Incident, actor: Actor, kind: IncidentEventType, at: datetime, *,
-           note: str = "", data: dict[str, Any] | None = None) -> None:
+def record_event(incident: Incident, actor: Actor, kind: IncidentEventType, at: datetime, *,
+                 note: str = "", data: dict[str, Any] | None = None) -> None:
+    """One step on the incident's timeline, written by the action (or sweep) that made it."""
     IncidentEvent.objects.create(incident=incident, at=at, event_type=kind,
                                  actor_name=actor.name, actor_role=str(actor.role), note=note,
                                  data=data or {})

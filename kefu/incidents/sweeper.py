@@ -10,7 +10,8 @@ from datetime import datetime
 from django.db import connection, transaction
 
 from kefu.audit.actions import AuditRecord, record_audits
-from kefu.incidents.models import IncidentClock, IncidentEvent, IncidentEventType
+from kefu.incidents.actions import record_event
+from kefu.incidents.models import IncidentClock, IncidentEventType
 from kefu.incidents.people import alert_units
 from kefu.orgs.actors import SYSTEM
 from kefu.sla.choices import ClockState
@@ -55,9 +56,8 @@ def _sweep_batch(now: datetime, batch: int) -> tuple[int, int, int]:
             clock.save(update_fields=["next_due_at"])
             continue
         clock.save(update_fields=["state", "breached_at", "warned_at", "next_due_at"])
-        IncidentEvent.objects.create(incident=incident, at=now, event_type=kind,
-                                     actor_name=SYSTEM.name, actor_role=str(SYSTEM.role),
-                                     data={"deadline": clock.deadline.isoformat()})
+        record_event(incident, SYSTEM, kind, now,
+                     data={"deadline": clock.deadline.isoformat()})
         alert_units(incident, units, template, deadline=clock.deadline)
         audits.append(AuditRecord(SYSTEM, f"INCIDENT_{kind.upper()}", "incident", incident.pk,
                                   {"clock": clock.clock, "deadline": clock.deadline}))
