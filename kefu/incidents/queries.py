@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 
 from kefu.errors import InvalidInput, NotFound
 from kefu.incidents.models import Incident, IncidentClock, IncidentStatus
 from kefu.orgs.actors import Actor
 from kefu.orgs.models import OrgUnit
 from kefu.orgs.queries import list_units_in_scope
-from kefu.sla.choices import ClockState
-from kefu.sla.queries import ComplianceRow
+from kefu.sla.queries import COMPLIANCE_COUNTS, ComplianceRow
 
 INCIDENT_STATES = ("open", "closed", "all")
 
@@ -58,13 +57,7 @@ def notice_compliance(actor: Actor, *, since: datetime | None = None,
     if until:
         incidents = incidents.filter(detected_at__lt=until)
     rows = (IncidentClock.objects.filter(incident__in=incidents.values("id"))
-            .values("incident__unit")
-            .annotate(met=Count("id", filter=Q(state=ClockState.MET)),
-                      breached=Count("id", filter=Q(state=ClockState.BREACHED,
-                                                    finished_at__isnull=False)),
-                      late=Count("id", filter=Q(state=ClockState.BREACHED,
-                                                finished_at__isnull=True)))
-            .order_by("incident__unit"))
+            .values("incident__unit").annotate(**COMPLIANCE_COUNTS).order_by("incident__unit"))
     names = dict(OrgUnit.objects.filter(pk__in=[r["incident__unit"] for r in rows])
                  .values_list("id", "name"))
     return [ComplianceRow(key=str(r["incident__unit"]), label=names[r["incident__unit"]],

@@ -64,13 +64,15 @@ def list_clock_views(work_order: WorkOrder, now: datetime | None = None) -> list
 
 
 def clock_views(clocks: Iterable[Any], now: datetime | None = None) -> list[ClockView]:
-    """Clock rows of any owner (work order or incident) with the time left on each."""
+    """Clock rows of any owner (work order or incident) with the time left on each. The
+    calendar is read only for a clock that counts working days."""
     now = now or timezone.now()
-    calendar = current_calendar()
+    calendar: WorkCalendar | None = None
     views = []
     for clock in clocks:
         end = clock.finished_at or getattr(clock, "paused_at", None) or now
         if clock.policy.unit == ClockUnit.WORKING_DAYS:
+            calendar = calendar or current_calendar()
             left = calendar.working_seconds_between(end, clock.deadline)
         else:
             left = int((clock.deadline - end).total_seconds())
@@ -97,6 +99,14 @@ class ComplianceRow:
         return self.met / done if done else None
 
 
+# Per group of clock rows: met on time, breached and finished, breached and still running.
+COMPLIANCE_COUNTS = {
+    "met": Count("id", filter=Q(state=ClockState.MET)),
+    "breached": Count("id", filter=Q(state=ClockState.BREACHED, finished_at__isnull=False)),
+    "late": Count("id", filter=Q(state=ClockState.BREACHED, finished_at__isnull=True)),
+}
+
+
 def sla_compliance(actor: Actor, *, group: str, since: datetime | None = None,
                    until: datetime | None = None) -> list[ComplianceRow]:
     """Clocks met on time against clocks breached, per clock kind, unit or category, over the
@@ -117,13 +127,7 @@ def sla_compliance(actor: Actor, *, group: str, since: datetime | None = None,
     # The auto-close clock is the system's own timer, not a promise to the customer.
     rows = (SlaClock.objects.filter(work_order__in=orders.values("id"))
             .exclude(clock__in=SELF_ACTING)
-            .values(field)
-            .annotate(met=Count("id", filter=Q(state=ClockState.MET)),
-                      breached=Count("id", filter=Q(state=ClockState.BREACHED,
-                                                    finished_at__isnull=False)),
-                      late=Count("id", filter=Q(state=ClockState.BREACHED,
-                                                finished_at__isnull=True)))
-            .order_by(field))
+            .values(field).annotate(**COMPLIANCE_COUNTS).order_by(field))
     labels = _labels(group)
     return [ComplianceRow(key=str(r[field]), label=labels.get(r[field], str(r[field] or "—")),
                           met=r["met"], breached=r["breached"], running_late=r["late"])
