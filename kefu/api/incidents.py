@@ -179,11 +179,10 @@ def detail(request: HttpRequest, incident_id: int, response: HttpResponse) -> In
               summary="Correct or complete the report (If-Match: the ETag you read)")
 def patch(request: HttpRequest, incident_id: int, payload: IncidentPatch,
           response: HttpResponse) -> Incident:
-    actor = actor_of(request)
-    update_incident(actor=actor, incident_id=incident_id,
-                    changes=IncidentChanges(**payload.dict(exclude_unset=True)),
-                    version=if_match(request))
-    return _detail(get_incident(actor, incident_id), response)
+    return _detail(update_incident(
+        actor=actor_of(request), incident_id=incident_id,
+        changes=IncidentChanges(**payload.dict(exclude_unset=True)),
+        version=if_match(request)), response)
 
 
 @router.post("/{incident_id}/notices", response={201: NoticeOut},

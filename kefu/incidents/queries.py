@@ -36,7 +36,7 @@ def list_incidents(actor: Actor, *, state: str = "open") -> QuerySet[Incident]:
         incidents = incidents.exclude(status=IncidentStatus.CLOSED)
     elif state == "closed":
         incidents = incidents.filter(status=IncidentStatus.CLOSED)
-    return incidents.prefetch_related("clocks__policy").order_by("-detected_at", "-id")
+    return incidents.order_by("-detected_at", "-id")
 
 
 def get_incident(actor: Actor, incident_id: int) -> Incident:

@@ -58,7 +58,7 @@ def incidents(request: HttpRequest, actor: Actor) -> HttpResponse:
 def _list_page(request: HttpRequest, actor: Actor, state: str, *, values: Any = None,
                error: KefuError | None = None) -> HttpResponse:
     try:
-        rows = list(list_incidents(actor, state=state)[:500])
+        rows = list(list_incidents(actor, state=state).prefetch_related("clocks__policy")[:500])
     except KefuError as outer:
         return render(request, "console/error.html", {"message": error_text(outer)},
                       status=outer.http_status)
