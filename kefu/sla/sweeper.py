@@ -85,33 +85,26 @@ def _auto_close(wo_id: int) -> bool:
     return True
 
 
+# What the sweep reads and writes of a work order; the rest of the row stays in the database.
+_SWEPT_FIELDS = ("number", "owner", "unit", "tier", "is_escalated", "version", "next_due_at",
+                 "is_overdue")
+
+
 @transaction.atomic(durable=True)
 def sweep_batch(now: datetime, *, batch: int = 1000) -> SweepStats:
     """One batch: lock due work orders no other sweeper holds, and handle their clocks."""
     due = WorkOrder.objects.filter(next_due_at__lte=now).order_by("next_due_at")
     if connection.features.has_select_for_update_skip_locked:
         due = due.select_for_update(skip_locked=True, of=("self",))
-    # Contact fields are encrypted and not needed here: leave them undecrypted.
-    orders = list(due.defer("contact_name", "contact_phone", "content")[:batch])
+    orders = list(due.only(*_SWEPT_FIELDS)[:batch])
     stats = SweepStats(work_orders=len(orders))
     if not orders:
         return stats
     clocks_by_order: dict[int, list[SlaClock]] = {}
     for clock in SlaClock.objects.filter(work_order__in=orders):
         clocks_by_order.setdefault(clock.work_order_id, []).append(clock)
-    units = unit_tree()
-    emails = dict(Staff.objects.filter(pk__in={wo.owner_id for wo in orders})
-                  .exclude(user__email="").values_list("id", "user__email"))
-    supervisors: dict[int, list[str]] = {}
-    for unit_id, email in (Staff.objects.filter(unit__in={wo.unit_id for wo in orders},
-                                                role=Role.SUPERVISOR)
-                           .exclude(user__email="").values_list("unit_id", "user__email")):
-        supervisors.setdefault(unit_id, []).append(email)
+    out = _Batch.for_orders(orders, now)
     changed: list[SlaClock] = []
-    events: list[TimelineEvent] = []
-    audits: list[AuditRecord] = []
-    messages: list[OutboxMessage] = []
-    entries: list[SupervisionEntry] = []
     for wo in orders:
         clocks = clocks_by_order.get(wo.pk, [])
         breached_now = []
@@ -131,75 +124,102 @@ def sweep_batch(now: datetime, *, batch: int = 1000) -> SweepStats:
                 clock.warned_at = now
                 changed.append(clock)
                 stats.warnings += 1
-                events.append(_event(wo, EventType.SLA_WARNED, clock, now))
-                audits.append(AuditRecord(SYSTEM, "SLA_WARNED", "work_order", wo.pk,
-                                          {"clock": clock.clock, "deadline": clock.deadline}))
-                messages += _tell_staff(wo, emails, supervisors, "sla_warned", clock, now)
+                out.warn(wo, clock)
         if breached_now:
             stats.breaches += len(breached_now)
-            _escalate(wo, breached_now, now, units, (emails, supervisors),
-                      (events, audits, messages, entries))
+            out.escalate(wo, breached_now)
         wo.next_due_at = next_due(
             [c for c in clocks if c.clock not in SELF_ACTING or c.deadline > now])
         wo.is_overdue = any(c.state == ClockState.BREACHED and c.finished_at is None
                             for c in clocks)
     bulk_set(changed, ["state", "warned_at", "breached_at"])
     bulk_set(orders, ["next_due_at", "is_overdue", "tier", "unit", "is_escalated", "version"])
-    bulk_insert(events)
-    # A work order already under supervision for a breach gets no second open entry.
-    open_already = set(SupervisionEntry.objects.filter(
-        work_order__in=[e.work_order_id for e in entries], reason=SupervisionReason.SLA_BREACH,
-        closed_at__isnull=True).values_list("work_order_id", flat=True))
-    bulk_insert([e for e in entries if e.work_order_id not in open_already])
-    bulk_insert(messages)
-    if audits:
-        record_audits(audits)
+    out.write()
     return stats
 
 
-def _escalate(
-    wo: WorkOrder, breached: list[SlaClock], now: datetime,
-    units: UnitTree,
-    people: tuple[dict[int, str], dict[int, list[str]]],
-    out: tuple[list[TimelineEvent], list[AuditRecord], list[OutboxMessage],
-               list[SupervisionEntry]],
-) -> None:
-    """A breach: one tier up, the unit at that tier responsible and supervising (the handler
-    keeps working on it and still sees it), the owner and supervisors told."""
-    events, audits, messages, entries = out
-    names = [c.clock for c in breached]
-    for clock in breached:
-        events.append(_event(wo, EventType.SLA_BREACHED, clock, now))
-        messages += _tell_staff(wo, *people, "sla_breached", clock, now)
-    wo.tier = max(1, wo.tier - 1)
-    wo.unit_id = ancestor_at_tier(units, wo.unit_id, wo.tier) or wo.unit_id
-    wo.is_escalated = True
-    wo.version += 1
-    audits.append(AuditRecord(SYSTEM, "SLA_BREACHED", "work_order", wo.pk,
-                              {"clocks": names, "tier": wo.tier, "unit": wo.unit_id}))
-    entries.append(SupervisionEntry(
-        work_order=wo, supervising_unit_id=wo.unit_id, reason=SupervisionReason.SLA_BREACH,
-        detail=", ".join(str(ClockKind(n).label) for n in names),
-        due_at=now + timedelta(days=SUPERVISION_DAYS), opened_at=now,
-        supervisor_name="system", next_report_due_at=now + timedelta(hours=24)))
+@dataclass
+class _Batch:
+    """What one batch writes besides the clocks and work orders, and what it needs to know to
+    write it: who is told, the unit tree for escalation, the clocks' names in Chinese."""
 
+    now: datetime
+    units: UnitTree
+    owner_emails: dict[int, str]
+    supervisor_emails: dict[int, list[str]]
+    labels: dict[str, str]
+    events: list[TimelineEvent] = field(default_factory=list)
+    audits: list[AuditRecord] = field(default_factory=list)
+    messages: list[OutboxMessage] = field(default_factory=list)
+    entries: list[SupervisionEntry] = field(default_factory=list)
 
-def _event(wo: WorkOrder, kind: EventType, clock: SlaClock, now: datetime) -> TimelineEvent:
-    return TimelineEvent(
-        work_order=wo, at=now, event_type=kind, actor_role="system", actor_user_id=None,
-        actor_name="system", note=str(ClockKind(clock.clock).label),
-        data={"clock": clock.clock, "deadline": clock.deadline.isoformat()},
-        is_customer_visible=False)
+    @classmethod
+    def for_orders(cls, orders: list[WorkOrder], now: datetime) -> _Batch:
+        owners = dict(Staff.objects.filter(pk__in={wo.owner_id for wo in orders})
+                      .exclude(user__email="").values_list("id", "user__email"))
+        supervisors: dict[int, list[str]] = {}
+        for unit_id, email in (Staff.objects.filter(unit__in={wo.unit_id for wo in orders},
+                                                    role=Role.SUPERVISOR)
+                               .exclude(user__email="").values_list("unit_id", "user__email")):
+            supervisors.setdefault(unit_id, []).append(email)
+        # Read once: a lazy label costs a catalogue lookup each time it is turned into text.
+        labels = {kind.value: str(kind.label) for kind in ClockKind}
+        return cls(now, unit_tree(), owners, supervisors, labels)
 
+    def warn(self, wo: WorkOrder, clock: SlaClock) -> None:
+        self.events.append(self._event(wo, EventType.SLA_WARNED, clock))
+        self.audits.append(AuditRecord(SYSTEM, "SLA_WARNED", "work_order", wo.pk,
+                                       {"clock": clock.clock, "deadline": clock.deadline}))
+        self._tell_staff(wo, "sla_warned", clock)
 
-def _tell_staff(wo: WorkOrder, owners: dict[int, str], supervisors: dict[int, list[str]],
-                template: str, clock: SlaClock, now: datetime) -> list[OutboxMessage]:
-    """E-mail to the work order's owner and the supervisors of its unit."""
-    recipients = dict.fromkeys([owners.get(wo.owner_id or 0, ""),
-                                *supervisors.get(wo.unit_id, [])])
-    subject, body = render_message(template, "zh-hans", {
-        "number": wo.number, "clock": str(ClockKind(clock.clock).label),
-        "deadline": f"{clock.deadline.astimezone(timezone.get_current_timezone()):%Y-%m-%d %H:%M}"})
-    return [OutboxMessage(channel=MessageChannel.EMAIL, recipient=email, template=template,
-                          subject=subject, body=body, work_order_id=wo.pk, next_attempt_at=now)
+    def escalate(self, wo: WorkOrder, breached: list[SlaClock]) -> None:
+        """A breach: one tier up, the unit at that tier responsible and supervising (the
+        handler keeps working on it and still sees it), the owner and supervisors told."""
+        names = [c.clock for c in breached]
+        for clock in breached:
+            self.events.append(self._event(wo, EventType.SLA_BREACHED, clock))
+            self._tell_staff(wo, "sla_breached", clock)
+        wo.tier = max(1, wo.tier - 1)
+        wo.unit_id = ancestor_at_tier(self.units, wo.unit_id, wo.tier) or wo.unit_id
+        wo.is_escalated = True
+        wo.version += 1
+        self.audits.append(AuditRecord(SYSTEM, "SLA_BREACHED", "work_order", wo.pk,
+                                       {"clocks": names, "tier": wo.tier, "unit": wo.unit_id}))
+        self.entries.append(SupervisionEntry(
+            work_order=wo, supervising_unit_id=wo.unit_id, reason=SupervisionReason.SLA_BREACH,
+            detail=", ".join(self.labels[n] for n in names),
+            due_at=self.now + timedelta(days=SUPERVISION_DAYS), opened_at=self.now,
+            supervisor_name="system", next_report_due_at=self.now + timedelta(hours=24)))
+
+    def write(self) -> None:
+        bulk_insert(self.events)
+        # A work order already under supervision for a breach gets no second open entry.
+        open_already = set(SupervisionEntry.objects.filter(
+            work_order__in=[e.work_order_id for e in self.entries],
+            reason=SupervisionReason.SLA_BREACH, closed_at__isnull=True,
+        ).values_list("work_order_id", flat=True))
+        bulk_insert([e for e in self.entries if e.work_order_id not in open_already])
+        bulk_insert(self.messages)
+        if self.audits:
+            record_audits(self.audits)
+
+    def _event(self, wo: WorkOrder, kind: EventType, clock: SlaClock) -> TimelineEvent:
+        return TimelineEvent(
+            work_order=wo, at=self.now, event_type=kind, actor_role="system",
+            actor_user_id=None, actor_name="system", note=self.labels[clock.clock],
+            data={"clock": clock.clock, "deadline": clock.deadline.isoformat()},
+            is_customer_visible=False)
+
+    def _tell_staff(self, wo: WorkOrder, template: str, clock: SlaClock) -> None:
+        """E-mail to the work order's owner and the supervisors of its unit."""
+        recipients = dict.fromkeys([self.owner_emails.get(wo.owner_id or 0, ""),
+                                    *self.supervisor_emails.get(wo.unit_id, [])])
+        deadline = clock.deadline.astimezone(timezone.get_current_timezone())
+        subject, body = render_message(template, "zh-hans", {
+            "number": wo.number, "clock": self.labels[clock.clock],
+            "deadline": f"{deadline:%Y-%m-%d %H:%M}"})
+        self.messages += [
+            OutboxMessage(channel=MessageChannel.EMAIL, recipient=email, template=template,
+                          subject=subject, body=body, work_order_id=wo.pk,
+                          next_attempt_at=self.now)
             for email in recipients if email]
