@@ -11,7 +11,7 @@ from django.db import transaction
 
 from kefu.audit.chain import link_hash
 from kefu.audit.models import AuditChainHead, AuditEntry
-from kefu.db import bulk_insert
+from kefu.db import insert_rows
 from kefu.orgs.actors import Actor
 
 
@@ -33,12 +33,12 @@ def record_audit(
     object_type: str,
     object_id: int | str,
     data: dict[str, Any] | None = None,
-) -> AuditEntry:
+) -> None:
     """Append one link; see `record_audits`."""
-    return record_audits([AuditRecord(actor, action, object_type, object_id, data or {})])[0]
+    record_audits([AuditRecord(actor, action, object_type, object_id, data or {})])
 
 
-def record_audits(records: list[AuditRecord]) -> list[AuditEntry]:
+def record_audits(records: list[AuditRecord]) -> None:
     """Append links in order. Must run inside the caller's transaction, as its last write:
     the chain head stays locked until that transaction ends, and every writer takes it last,
     so no two transactions wait on each other through it."""
@@ -47,30 +47,26 @@ def record_audits(records: list[AuditRecord]) -> list[AuditEntry]:
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
     # The wall clock, not timezone.now(): the log records when a row was really written.
     at = datetime.now(UTC)
-    entries = []
+    rows = []
     seq, prev_hash = head.seq, head.hash
     for record in records:
         # Round-trip through JSON so the hash covers exactly what the JSON column returns.
         payload = json.loads(json.dumps(record.data, ensure_ascii=False, default=str))
         seq += 1
-        entry = AuditEntry(
-            seq=seq, at=at, actor_role=str(record.actor.role),
-            actor_user_id=record.actor.user_id, actor_name=record.actor.name,
-            action=record.action, object_type=record.object_type,
-            object_id=str(record.object_id), data=payload, prev_hash=prev_hash,
-        )
-        entry.hash = link_hash(
-            prev_hash=prev_hash, seq=seq, at=at, actor_role=entry.actor_role,
-            actor_user_id=entry.actor_user_id, actor_name=entry.actor_name,
-            action=entry.action, object_type=entry.object_type, object_id=entry.object_id,
+        row = {"seq": seq, "at": at, "actor_role": str(record.actor.role),
+               "actor_user_id": record.actor.user_id, "actor_name": record.actor.name,
+               "action": record.action, "object_type": record.object_type,
+               "object_id": str(record.object_id), "data": payload, "prev_hash": prev_hash}
+        row["hash"] = prev_hash = link_hash(
+            prev_hash=prev_hash, seq=seq, at=at, actor_role=row["actor_role"],
+            actor_user_id=row["actor_user_id"], actor_name=row["actor_name"],
+            action=row["action"], object_type=row["object_type"], object_id=row["object_id"],
             data=payload,
         )
-        entries.append(entry)
-        prev_hash = entry.hash
-    if len(entries) > 50:
-        bulk_insert(entries)
+        rows.append(row)
+    if len(rows) > 50:
+        insert_rows(AuditEntry, rows)
     else:
-        AuditEntry.objects.bulk_create(entries)
+        AuditEntry.objects.bulk_create([AuditEntry(**row) for row in rows])
     head.seq, head.hash = seq, prev_hash
     head.save(update_fields=["seq", "hash"])
-    return entries

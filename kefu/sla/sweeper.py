@@ -9,13 +9,14 @@ does nothing the second time."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from kefu.audit.actions import AuditRecord, record_audits
-from kefu.db import bulk_insert, bulk_set
+from kefu.db import bulk_set, insert_rows
 from kefu.escalation.models import SupervisionEntry, SupervisionReason
 from kefu.notify.choices import MessageChannel
 from kefu.notify.models import OutboxMessage
@@ -141,17 +142,20 @@ def sweep_batch(now: datetime, *, batch: int = 1000) -> SweepStats:
 @dataclass
 class _Batch:
     """What one batch writes besides the clocks and work orders, and what it needs to know to
-    write it: who is told, the unit tree for escalation, the clocks' names in Chinese."""
+    write it: who is told, the unit tree for escalation, the clocks' names in Chinese. New
+    rows are kept as column values: thousands of model instances would cost more than the
+    rows' own writing."""
 
     now: datetime
     units: UnitTree
     owner_emails: dict[int, str]
     supervisor_emails: dict[int, list[str]]
     labels: dict[str, str]
-    events: list[TimelineEvent] = field(default_factory=list)
+    tz: tzinfo
+    events: list[dict[str, Any]] = field(default_factory=list)
     audits: list[AuditRecord] = field(default_factory=list)
-    messages: list[OutboxMessage] = field(default_factory=list)
-    entries: list[SupervisionEntry] = field(default_factory=list)
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    entries: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def for_orders(cls, orders: list[WorkOrder], now: datetime) -> _Batch:
@@ -164,7 +168,8 @@ class _Batch:
             supervisors.setdefault(unit_id, []).append(email)
         # Read once: a lazy label costs a catalogue lookup each time it is turned into text.
         labels = {kind.value: str(kind.label) for kind in ClockKind}
-        return cls(now, unit_tree(), owners, supervisors, labels)
+        return cls(now, unit_tree(), owners, supervisors, labels,
+                   timezone.get_current_timezone())
 
     def warn(self, wo: WorkOrder, clock: SlaClock) -> None:
         self.events.append(self._event(wo, EventType.SLA_WARNED, clock))
@@ -185,41 +190,43 @@ class _Batch:
         wo.version += 1
         self.audits.append(AuditRecord(SYSTEM, "SLA_BREACHED", "work_order", wo.pk,
                                        {"clocks": names, "tier": wo.tier, "unit": wo.unit_id}))
-        self.entries.append(SupervisionEntry(
-            work_order=wo, supervising_unit_id=wo.unit_id, reason=SupervisionReason.SLA_BREACH,
-            detail=", ".join(self.labels[n] for n in names),
-            due_at=self.now + timedelta(days=SUPERVISION_DAYS), opened_at=self.now,
-            supervisor_name="system", next_report_due_at=self.now + timedelta(hours=24)))
+        self.entries.append({
+            "work_order_id": wo.pk, "supervising_unit_id": wo.unit_id,
+            "reason": SupervisionReason.SLA_BREACH,
+            "detail": ", ".join(self.labels[n] for n in names),
+            "due_at": self.now + timedelta(days=SUPERVISION_DAYS), "opened_at": self.now,
+            "supervisor_name": "system", "next_report_due_at": self.now + timedelta(hours=24)})
 
     def write(self) -> None:
-        bulk_insert(self.events)
+        insert_rows(TimelineEvent, self.events)
         # A work order already under supervision for a breach gets no second open entry.
         open_already = set(SupervisionEntry.objects.filter(
-            work_order__in=[e.work_order_id for e in self.entries],
+            work_order__in=[e["work_order_id"] for e in self.entries],
             reason=SupervisionReason.SLA_BREACH, closed_at__isnull=True,
         ).values_list("work_order_id", flat=True))
-        bulk_insert([e for e in self.entries if e.work_order_id not in open_already])
-        bulk_insert(self.messages)
+        insert_rows(SupervisionEntry,
+                    [e for e in self.entries if e["work_order_id"] not in open_already])
+        insert_rows(OutboxMessage, self.messages)
         if self.audits:
             record_audits(self.audits)
 
-    def _event(self, wo: WorkOrder, kind: EventType, clock: SlaClock) -> TimelineEvent:
-        return TimelineEvent(
-            work_order=wo, at=self.now, event_type=kind, actor_role="system",
-            actor_user_id=None, actor_name="system", note=self.labels[clock.clock],
-            data={"clock": clock.clock, "deadline": clock.deadline.isoformat()},
-            is_customer_visible=False)
+    def _event(self, wo: WorkOrder, kind: EventType, clock: SlaClock) -> dict[str, Any]:
+        return {
+            "work_order_id": wo.pk, "at": self.now, "event_type": kind, "actor_role": "system",
+            "actor_user_id": None, "actor_name": "system", "note": self.labels[clock.clock],
+            "data": {"clock": clock.clock, "deadline": clock.deadline.isoformat()},
+            "is_customer_visible": False}
 
     def _tell_staff(self, wo: WorkOrder, template: str, clock: SlaClock) -> None:
         """E-mail to the work order's owner and the supervisors of its unit."""
         recipients = dict.fromkeys([self.owner_emails.get(wo.owner_id or 0, ""),
                                     *self.supervisor_emails.get(wo.unit_id, [])])
-        deadline = clock.deadline.astimezone(timezone.get_current_timezone())
+        deadline = clock.deadline.astimezone(self.tz)
         subject, body = render_message(template, "zh-hans", {
             "number": wo.number, "clock": self.labels[clock.clock],
             "deadline": f"{deadline:%Y-%m-%d %H:%M}"})
         self.messages += [
-            OutboxMessage(channel=MessageChannel.EMAIL, recipient=email, template=template,
-                          subject=subject, body=body, work_order_id=wo.pk,
-                          next_attempt_at=self.now)
+            {"channel": MessageChannel.EMAIL, "recipient": email, "template": template,
+             "subject": subject, "body": body, "work_order_id": wo.pk,
+             "next_attempt_at": self.now}
             for email in recipients if email]
