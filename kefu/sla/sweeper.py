@@ -86,9 +86,11 @@ def _auto_close(wo_id: int) -> bool:
     return True
 
 
-# What the sweep reads and writes of a work order; the rest of the row stays in the database.
+# What the sweep reads and writes of a work order and its clocks; the rest stays unread.
 _SWEPT_FIELDS = ("number", "owner", "unit", "tier", "is_escalated", "version", "next_due_at",
                  "is_overdue")
+_SWEPT_CLOCK_FIELDS = ("work_order", "clock", "state", "deadline", "warn_at", "warned_at",
+                       "breached_at", "finished_at")
 
 
 @transaction.atomic(durable=True)
@@ -102,7 +104,7 @@ def sweep_batch(now: datetime, *, batch: int = 1000) -> SweepStats:
     if not orders:
         return stats
     clocks_by_order: dict[int, list[SlaClock]] = {}
-    for clock in SlaClock.objects.filter(work_order__in=orders):
+    for clock in SlaClock.objects.filter(work_order__in=orders).only(*_SWEPT_CLOCK_FIELDS):
         clocks_by_order.setdefault(clock.work_order_id, []).append(clock)
     out = _Batch.for_orders(orders, now)
     changed: list[SlaClock] = []
