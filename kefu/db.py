@@ -69,14 +69,11 @@ def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]])
     rows = list(rows)
     if not rows:
         return 0
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            raw = cursor.cursor
-            with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row([_copy_value(v) for v in row])
-        else:
-            marks = ", ".join(["%s"] * len(columns))
+    if connection.vendor == "postgresql":
+        _copy(table, columns, ([_copy_value(v) for v in row] for row in rows))
+    else:
+        marks = ", ".join(["%s"] * len(columns))
+        with connection.cursor() as cursor:
             cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
                                rows)
     return len(rows)
@@ -85,38 +82,32 @@ def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]])
 def insert_rows(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert rows given as {attname: value} without building a model instance for each,
     which costs more than the row itself when there are thousands. A column a row leaves out
-    takes its field's default, computed once per call (the current time for auto_now)."""
+    takes its field's default, computed once per call (the current time for auto_now).
+    Values are prepared a column at a time: a plain column costs one lookup per row, and
+    only the others (encrypted, JSON) go through their field."""
     if not rows:
         return
     if connection.vendor != "postgresql":
         model._default_manager.bulk_create([model(**row) for row in rows], batch_size=500)
         return
-    fields = _insert_fields(model)
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     now = timezone.now()
     columns: list[list[Any]] = []
     for field in fields:
         stamped = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
         default = now if stamped else field.get_default()
-        columns.append([row.get(field.attname, default) for row in rows])
-    _copy_columns(model, fields, columns)
-
-
-def _insert_fields(model: type[Model]) -> list[Field[Any, Any]]:
-    return [f for f in model._meta.concrete_fields if not f.primary_key]
-
-
-def _copy_columns(model: type[Model], fields: Sequence[Field[Any, Any]],
-                  columns: list[list[Any]]) -> None:
-    """COPY values given a column at a time, so a plain column costs nothing more and only the
-    others (encrypted, JSON) go through their field."""
-    for i, field in enumerate(fields):
+        values = [row.get(field.attname, default) for row in rows]
         if type(field) not in _PLAIN:
-            columns[i] = [_copy_value(field.get_db_prep_save(v, connection))
-                          for v in columns[i]]
-    names = ", ".join(f'"{f.column}"' for f in fields)
+            values = [_copy_value(field.get_db_prep_save(v, connection)) for v in values]
+        columns.append(values)
+    _copy(f'"{model._meta.db_table}"', [f'"{f.column}"' for f in fields],
+          zip(*columns, strict=True))
+
+
+def _copy(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     with connection.cursor() as cursor, cursor.cursor.copy(
-            f'COPY "{model._meta.db_table}" ({names}) FROM STDIN') as copy:
-        for row in zip(*columns, strict=True):
+            f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
             copy.write_row(row)
 
 
