@@ -15,6 +15,7 @@ from kefu.incidents.models import IncidentClock, IncidentEventType
 from kefu.incidents.people import alert_units
 from kefu.orgs.actors import SYSTEM
 from kefu.sla.choices import ClockState
+from kefu.sla.clocks import pass_due
 
 
 def sweep_incident_clocks(now: datetime, *, batch: int = 500) -> tuple[int, int]:
@@ -38,16 +39,15 @@ def _sweep_batch(now: datetime, batch: int) -> tuple[int, int, int]:
     audits: list[AuditRecord] = []
     for clock in clocks:
         incident = clock.incident
-        if clock.deadline <= now:
-            clock.state, clock.breached_at = ClockState.BREACHED, now
-            clock.warned_at = clock.warned_at or now
+        passed = pass_due(clock, now)
+        if passed == ClockState.BREACHED:
             clock.next_due_at = None
             breached += 1
             kind, template = IncidentEventType.NOTICE_BREACHED, "incident_notice_breached"
             # The superior unit is told: reporting late is escalated, as a breach is.
             units = [incident.unit.parent or incident.unit]
-        elif clock.warned_at is None and clock.warn_at <= now:
-            clock.warned_at, clock.next_due_at = now, clock.deadline
+        elif passed == ClockState.RUNNING:
+            clock.next_due_at = clock.deadline
             warned += 1
             kind, template = IncidentEventType.NOTICE_WARNED, "incident_notice_warned"
             units = [incident.unit]

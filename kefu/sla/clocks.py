@@ -180,6 +180,30 @@ def start_intake_clocks(wo: WorkOrder, *, is_staff: bool) -> None:
     wo.next_due_at = next_due(clocks)
 
 
+class SweptClock(Protocol):
+    """A running clock as the sweep sees it, whoever owns it."""
+
+    state: str
+    deadline: datetime
+    warn_at: datetime
+    warned_at: datetime | None
+    breached_at: datetime | None
+
+
+def pass_due(clock: SweptClock, now: datetime) -> ClockState | None:
+    """What the sweep does to a running clock whose moment may have come: at the deadline it
+    is breached (and counts as warned), at its warning instant it is warned once. Returns
+    BREACHED or RUNNING (warned now), or None when nothing was due."""
+    if clock.deadline <= now:
+        clock.state, clock.breached_at = ClockState.BREACHED, now
+        clock.warned_at = clock.warned_at or now
+        return ClockState.BREACHED
+    if clock.warned_at is None and clock.warn_at <= now:
+        clock.warned_at = now
+        return ClockState.RUNNING
+    return None
+
+
 def next_due(clocks: list[SlaClock]) -> datetime | None:
     """The earliest unsent warning or deadline of the running clocks."""
     moments = [c.warn_at if c.warned_at is None else c.deadline

@@ -26,7 +26,7 @@ from kefu.orgs.choices import Role
 from kefu.orgs.models import Staff
 from kefu.orgs.queries import UnitTree, ancestor_at_tier, unit_tree
 from kefu.sla.choices import ClockKind, ClockState
-from kefu.sla.clocks import next_due
+from kefu.sla.clocks import next_due, pass_due
 from kefu.sla.models import SlaClock
 from kefu.sla.rules import SELF_ACTING
 from kefu.workorders.choices import EventType
@@ -118,14 +118,13 @@ def sweep_batch(now: datetime, *, batch: int = 1000) -> SweepStats:
                 if clock.deadline <= now:
                     stats.to_close.append(wo.pk)
                 continue
-            if clock.deadline <= now:
-                clock.state, clock.breached_at = ClockState.BREACHED, now
-                clock.warned_at = clock.warned_at or now
+            passed = pass_due(clock, now)
+            if passed is None:
+                continue
+            changed.append(clock)
+            if passed == ClockState.BREACHED:
                 breached_now.append(clock)
-                changed.append(clock)
-            elif clock.warned_at is None and clock.warn_at <= now:
-                clock.warned_at = now
-                changed.append(clock)
+            else:
                 stats.warnings += 1
                 out.warn(wo, clock)
         if breached_now:
