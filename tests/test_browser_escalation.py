@@ -145,13 +145,8 @@ def test_links_split_and_regulator_appeal_cards(world: World, live_server: Any,
     assert all(p.received_at == first.received_at for p in parts)
 
     original = closed(world, title="信号差仍未解决")
-    agent.goto(f"{base}/console/work-orders/{original.pk}/")
-    agent.fill("#appeal-reason", "客户向工信部申诉：信号问题仍未解决")
-    agent.select_option("#appeal-regulator", "miit")
-    agent.fill("#appeal-number", "GXB-2026-004321")
-    agent.fill("#appeal-received", "2026-11-20T09:30")
-    agent.fill("#appeal-deadline", "2026-12-04T18:00")
-    agent.click("#appeal button[type=submit]")
+    register_miit_appeal(agent, f"{base}/console/work-orders/{original.pk}/",
+                         "客户向工信部申诉：信号问题仍未解决")
     agent.wait_for_selector("h1 >> text=SS-2026-")  # the agent took it in, so sees it (首问负责)
     appeal = Appeal.objects.get(original=original)
     assert agent.url.endswith(f"/console/work-orders/{appeal.work_order_id}/")
@@ -162,12 +157,17 @@ def test_links_split_and_regulator_appeal_cards(world: World, live_server: Any,
     assert appeal.work_order.deadline_cap == appeal.external_deadline
 
     # the same case number a second time is refused and nothing more is opened
-    agent.goto(f"{base}/console/work-orders/{original.pk}/")
-    agent.fill("#appeal-reason", "重复转办")
+    register_miit_appeal(agent, f"{base}/console/work-orders/{original.pk}/", "重复转办")
+    agent.wait_for_selector("#appeal [role=alert]")
+    assert Appeal.objects.count() == 1
+
+
+def register_miit_appeal(agent: Any, page: str, reason: str) -> None:
+    """Fill and send the appeal card: MIIT case GXB-2026-004321, due 2026-12-04 18:00."""
+    agent.goto(page)
+    agent.fill("#appeal-reason", reason)
     agent.select_option("#appeal-regulator", "miit")
     agent.fill("#appeal-number", "GXB-2026-004321")
     agent.fill("#appeal-received", "2026-11-20T09:30")
     agent.fill("#appeal-deadline", "2026-12-04T18:00")
     agent.click("#appeal button[type=submit]")
-    agent.wait_for_selector("#appeal [role=alert]")
-    assert Appeal.objects.count() == 1
