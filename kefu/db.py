@@ -129,3 +129,19 @@ def drop_indexes(*names: str) -> migrations.RunPython:
             schema_editor.execute(f'DROP INDEX {concurrently}IF EXISTS "{name}"')
 
     return migrations.RunPython(forwards, migrations.RunPython.noop, elidable=False)
+
+
+def add_indexes(model_name: str, *indexes: models.Index) -> migrations.RunPython:
+    """A migration step building indexes without blocking writes to a large table:
+    CONCURRENTLY on PostgreSQL (the migration must say atomic = False), plainly on SQLite.
+    Pair it with the AddIndex state operations of the same indexes."""
+
+    def forwards(apps: Any, schema_editor: Any) -> None:
+        model = apps.get_model(model_name)
+        for index in indexes:
+            if schema_editor.connection.vendor == "postgresql":
+                schema_editor.add_index(model, index, concurrently=True)
+            else:
+                schema_editor.add_index(model, index)
+
+    return migrations.RunPython(forwards, migrations.RunPython.noop, elidable=False)

@@ -60,7 +60,9 @@ class NumberSequence(models.Model):
 
 class WorkOrder(models.Model):
     # Null only inside the intake transaction, until the number is allocated at its end.
-    number = models.CharField(_("工单号"), max_length=20, unique=True, null=True)
+    # Unique by a constraint in Meta, not unique=True: that would add a LIKE index on
+    # PostgreSQL, and numbers are only ever looked up whole.
+    number = models.CharField(_("工单号"), max_length=20, null=True)
     kind = models.CharField(_("类型"), max_length=16, choices=WorkOrderKind.choices)
     status = models.CharField(
         _("状态"), max_length=16, choices=WorkOrderStatus.choices, default=WorkOrderStatus.RECEIVED
@@ -90,7 +92,7 @@ class WorkOrder(models.Model):
     )
     department = models.ForeignKey(
         "orgs.Department", on_delete=models.PROTECT, null=True, blank=True,
-        verbose_name=_("责任部门"),
+        verbose_name=_("责任部门"), db_index=False,
     )
     # 首问负责: the staff member who first received the matter stays accountable until closure.
     owner = models.ForeignKey(
@@ -130,7 +132,8 @@ class WorkOrder(models.Model):
     # The latest any clock may show, set from outside: a regulator's deadline for an appeal.
     deadline_cap = models.DateTimeField(_("最迟期限"), null=True, blank=True)
     merged_into = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from",
+        db_index=False,
     )
 
     # Closure (001 §4.4.1): customer feedback and satisfaction
@@ -169,8 +172,14 @@ class WorkOrder(models.Model):
             # sla sweeper: what is due now
             models.Index(fields=["next_due_at"], name="wo_next_due_at",
                          condition=models.Q(next_due_at__isnull=False)),
+            # Rarely set: a partial index costs nothing to the rows that leave them empty.
+            models.Index(fields=["department"], name="wo_department",
+                         condition=models.Q(department__isnull=False)),
+            models.Index(fields=["merged_into"], name="wo_merged_into",
+                         condition=models.Q(merged_into__isnull=False)),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="wo_number_unique"),
             models.UniqueConstraint(fields=["archive_number"], name="wo_archive_number_unique",
                                     condition=~models.Q(archive_number="")),
         ]
