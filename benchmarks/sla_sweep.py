@@ -59,11 +59,13 @@ def grow_by_copy(total: int) -> None:
     columns = ", ".join(f'"{c}"' for c in fields)
     with connection.cursor() as cursor:
         while (have := WorkOrder.objects.count()) < total:
+            # Rows are numbered after the LIMIT: a window function in the same SELECT would
+            # number every open row before the limit picks some, and numbers would repeat.
             cursor.execute(
                 f'INSERT INTO workorders_workorder ({columns}, "number", "next_due_at") '
                 f"SELECT {columns}, 'C' || lpad((%s + row_number() OVER ())::text, 11, '0'), "
-                "now() + interval '30 days' FROM workorders_workorder "
-                "WHERE status = ANY(%s) ORDER BY id LIMIT %s",
+                "now() + interval '30 days' FROM (SELECT * FROM workorders_workorder "
+                "WHERE status = ANY(%s) ORDER BY id LIMIT %s) AS picked",
                 [have, list(OPEN_STATUSES), min(total - have, 500_000)])
 
 
