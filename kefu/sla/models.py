@@ -77,7 +77,7 @@ class SlaPolicy(models.Model):
 class SlaClock(models.Model):
     """One time limit running on one work order.
 
-    Its table leaves a fifth of each page free on PostgreSQL (migration 0008): the sweep and
+    Its table leaves 30 % of each page free on PostgreSQL (migration 0008): the sweep and
     the lifecycle rewrite clock rows, never an indexed column, so with room on the page the
     new row version needs no index writes. Keep the columns they change out of indexes."""
 
