@@ -9,6 +9,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
 app = Celery("kefu")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# The periodic jobs' own tasks; this module cannot import them before Django is set up.
+app.conf.include = ["kefu.jobs"]
+# The same jobs and intervals as kefu.jobs.JOBS (a test keeps the two in step).
 app.conf.beat_schedule = {
     "dispatch-outbox": {"task": "kefu.notify.dispatch_outbox", "schedule": 5.0},
     "sla-sweep": {"task": "kefu.sla.sweep", "schedule": 30.0},

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "kefu.console",
     "kefu.portal",
     "kefu.seeding",
+    # The project package itself, for the commands that run the periodic jobs (kefu.jobs).
+    "kefu",
 ]
 
 MIDDLEWARE = [

@@ -62,7 +62,7 @@ def test_worker_runs_the_sla_sweep_through_redis(settings: Any, tmp_path: Any) -
     from django.utils import timezone
 
     from kefu.celery import app
-    from kefu.sla.tasks import sweep_task
+    from kefu.jobs import sweep_task
     from kefu.workorders import actions
     from kefu.workorders.models import TimelineEvent
     from tests.conftest import _build_world, ensure_reference_data, intake

@@ -18,10 +18,10 @@ from kefu.escalation.actions import (
     request_escalation,
 )
 from kefu.escalation.models import CoHandlingTask, EscalationRequest
+from kefu.jobs import sweep
 from kefu.notify.models import OutboxMessage
 from kefu.orgs.choices import DepartmentKind, Role
 from kefu.orgs.models import Department, Staff
-from kefu.sla.sweeper import sweep
 from kefu.workorders import actions
 from kefu.workorders.models import TimelineEvent, WorkOrder
 from kefu.workorders.queries import scoped_work_orders

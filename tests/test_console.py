@@ -223,7 +223,7 @@ def test_supervisor_board(world: World) -> None:
 
     from django.utils import timezone
 
-    from kefu.sla.sweeper import sweep
+    from kefu.jobs import sweep
     from kefu.workorders import actions
     from tests.conftest import intake
 

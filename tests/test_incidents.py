@@ -29,10 +29,10 @@ from kefu.incidents.actions import (
 from kefu.incidents.models import Incident, IncidentClock, IncidentEvent
 from kefu.incidents.queries import get_incident, list_incidents
 from kefu.incidents.sweeper import sweep_incident_clocks
+from kefu.jobs import sweep
 from kefu.notify.models import OutboxMessage
 from kefu.orgs.choices import Role
 from kefu.sla.calendar import SHANGHAI
-from kefu.sla.sweeper import sweep
 from tests.conftest import World, make_staff
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from kefu.audit.models import AuditEntry
 from kefu.escalation.models import SupervisionEntry
+from kefu.jobs import sweep
 from kefu.sla.models import SlaClock
-from kefu.sla.sweeper import sweep
 from kefu.workorders import actions
 from kefu.workorders.models import TimelineEvent, WorkOrder
 from tests.conftest import World, intake

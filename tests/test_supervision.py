@@ -17,8 +17,8 @@ from kefu.escalation.actions import (
     report_supervision_progress,
 )
 from kefu.escalation.models import SupervisionEntry
+from kefu.jobs import sweep
 from kefu.notify.models import OutboxMessage
-from kefu.sla.sweeper import sweep
 from kefu.workorders import actions
 from kefu.workorders.models import TimelineEvent
 from tests.conftest import World, intake, make_staff

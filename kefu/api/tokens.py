@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from kefu.api.models import ApiToken
 from kefu.audit.actions import record_audit
+from kefu.audit.choices import AuditAction
 from kefu.orgs.actors import Actor
 
 TOKEN_PREFIX = "kefu_"
@@ -26,8 +27,8 @@ def issue_api_token(*, actor: Actor, user: User, name: str) -> tuple[ApiToken, s
     """A new token for `user`; the plain token is returned once and never stored."""
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name, prefix=plain[:12], key_hash=_hash(plain))
-    record_audit(actor=actor, action="API_TOKEN_ISSUED", object_type="user", object_id=user.pk,
-                 data={"token_id": token.pk, "name": name})
+    record_audit(actor=actor, action=AuditAction.API_TOKEN_ISSUED, object_type="user",
+                 object_id=user.pk, data={"token_id": token.pk, "name": name})
     return token, plain
 
 

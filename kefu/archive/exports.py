@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from django.db import transaction
 
 from kefu.audit.actions import record_audit
+from kefu.audit.choices import AuditAction
 from kefu.customers.masking import mask_name, mask_phone
 from kefu.orgs.actors import Actor
 from kefu.workorders.queries import WorkOrderFilter, list_work_orders
@@ -19,7 +20,7 @@ COLUMNS = ["工单号 number", "类型 kind", "状态 state", "严重程度 seve
 
 @transaction.atomic
 def record_export(*, actor: Actor, what: str, query: str) -> None:
-    record_audit(actor=actor, action="EXPORTED", object_type=what, object_id="-",
+    record_audit(actor=actor, action=AuditAction.EXPORTED, object_type=what, object_id="-",
                  data={"query": query})
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from kefu.audit.chain import link_hash
+from kefu.audit.choices import AuditAction
 from kefu.audit.models import AuditChainHead, AuditEntry
 from kefu.db import insert_rows
 from kefu.orgs.actors import Actor
@@ -20,7 +21,7 @@ class AuditRecord:
     """One entry waiting to be appended."""
 
     actor: Actor
-    action: str
+    action: AuditAction
     object_type: str
     object_id: int | str
     data: dict[str, Any] = field(default_factory=dict)
@@ -29,7 +30,7 @@ class AuditRecord:
 def record_audit(
     *,
     actor: Actor,
-    action: str,
+    action: AuditAction,
     object_type: str,
     object_id: int | str,
     data: dict[str, Any] | None = None,
@@ -55,7 +56,7 @@ def record_audits(records: list[AuditRecord]) -> None:
         seq += 1
         row = {"seq": seq, "at": at, "actor_role": str(record.actor.role),
                "actor_user_id": record.actor.user_id, "actor_name": record.actor.name,
-               "action": record.action, "object_type": record.object_type,
+               "action": str(record.action), "object_type": record.object_type,
                "object_id": str(record.object_id), "data": payload, "prev_hash": prev_hash}
         row["hash"] = prev_hash = link_hash(
             prev_hash=prev_hash, seq=seq, at=at, actor_role=row["actor_role"],

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kefu.audit.actions import AuditRecord, record_audit, record_audits
+from kefu.audit.choices import AuditAction
 from kefu.customers.crypto import digest
 from kefu.customers.errors import RevealRefused
 from kefu.customers.models import Customer
@@ -62,7 +63,8 @@ def create_customer(
         name=clean.name, phone=clean.phone, phone_digest=digest(clean.phone),
         id_number=clean.id_number, address=clean.address, email=clean.email, unit=unit,
     )
-    record = AuditRecord(actor, "CUSTOMER_CREATED", "customer", customer.pk, {"unit": unit.pk})
+    record = AuditRecord(actor, AuditAction.CUSTOMER_CREATED, "customer", customer.pk,
+                         {"unit": unit.pk})
     if audit_later is None:
         record_audits([record])
     else:
@@ -87,7 +89,7 @@ def reveal_customer(*, actor: Actor, customer_id: int, reason: str) -> Customer:
     customer = get_customer(actor, customer_id)
     check_reveal_reason(actor, reason)
     record_audit(
-        actor=actor, action="PERSONAL_DATA_REVEALED", object_type="customer",
+        actor=actor, action=AuditAction.PERSONAL_DATA_REVEALED, object_type="customer",
         object_id=customer.pk, data={"reason": reason.strip()},
     )
     return customer

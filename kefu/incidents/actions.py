@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kefu.audit.actions import record_audit
+from kefu.audit.choices import AuditAction
 from kefu.errors import (
     REQUIRED,
     Conflict,
@@ -135,7 +136,7 @@ def report_incident(*, actor: Actor, report: IncidentReport) -> Incident:
         if clock is not None:
             alert_units(incident, [unit, unit.parent], "incident_reported",
                         deadline=clock.deadline)
-        record_audit(actor=actor, action="INCIDENT_REPORTED", object_type="incident",
+        record_audit(actor=actor, action=AuditAction.INCIDENT_REPORTED, object_type="incident",
                      object_id=incident.pk, data={"number": incident.number,
                                                    "level": incident.level,
                                                    "kind": incident.kind,
@@ -220,7 +221,7 @@ def update_incident(*, actor: Actor, incident_id: int, changes: IncidentChanges,
         record_event(incident, actor, IncidentEventType.UPDATED, now,
                      note="、".join(_label(n) for n in changed if n != "notice_deadline"),
                      data={k: str(v) for k, v in changed.items()})
-        record_audit(actor=actor, action="INCIDENT_UPDATED", object_type="incident",
+        record_audit(actor=actor, action=AuditAction.INCIDENT_UPDATED, object_type="incident",
                      object_id=incident.pk, data={k: str(v) for k, v in changed.items()})
     return incident
 
@@ -290,7 +291,7 @@ def issue_notice(*, actor: Actor, incident_id: int, notice: NoticeInput) -> Inci
         record_event(incident, actor, IncidentEventType.NOTICE_ISSUED, now, note=row.text,
                      data={"audience": row.audience, "channels": row.channels,
                            "is_update": row.is_update, "late": late})
-        record_audit(actor=actor, action="INCIDENT_NOTICE", object_type="incident",
+        record_audit(actor=actor, action=AuditAction.INCIDENT_NOTIFIED, object_type="incident",
                      object_id=incident.pk, data={"notice": row.pk, "audience": row.audience,
                                                    "channels": row.channels,
                                                    "is_update": row.is_update, "late": late})
@@ -311,7 +312,7 @@ def recover_incident(*, actor: Actor, incident_id: int, note: str = "") -> Incid
         incident.version += 1
         incident.save(update_fields=["status", "recovered_at", "version"])
         record_event(incident, actor, IncidentEventType.RECOVERED, now, note=note.strip())
-        record_audit(actor=actor, action="INCIDENT_RECOVERED", object_type="incident",
+        record_audit(actor=actor, action=AuditAction.INCIDENT_RECOVERED, object_type="incident",
                      object_id=incident.pk, data={"note": note.strip()})
     return incident
 
@@ -339,7 +340,7 @@ def close_incident(*, actor: Actor, incident_id: int, review: IncidentReview) ->
         incident.version += 1
         incident.save()
         record_event(incident, actor, IncidentEventType.CLOSED, now, note=incident.root_cause)
-        record_audit(actor=actor, action="INCIDENT_CLOSED", object_type="incident",
+        record_audit(actor=actor, action=AuditAction.INCIDENT_CLOSED, object_type="incident",
                      object_id=incident.pk, data={"root_cause": incident.root_cause})
     return incident
 

@@ -10,12 +10,16 @@ from datetime import datetime
 from django.db import connection, transaction
 
 from kefu.audit.actions import AuditRecord, record_audits
+from kefu.audit.choices import AuditAction
 from kefu.incidents.actions import record_event
 from kefu.incidents.models import IncidentClock, IncidentEventType
 from kefu.incidents.people import alert_units
 from kefu.orgs.actors import SYSTEM
 from kefu.sla.choices import ClockState
 from kefu.sla.clocks import pass_due
+
+_AUDITED = {IncidentEventType.NOTICE_WARNED: AuditAction.INCIDENT_NOTICE_WARNED,
+            IncidentEventType.NOTICE_BREACHED: AuditAction.INCIDENT_NOTICE_BREACHED}
 
 
 def sweep_incident_clocks(now: datetime, *, batch: int = 500) -> tuple[int, int]:
@@ -59,7 +63,7 @@ def _sweep_batch(now: datetime, batch: int) -> tuple[int, int, int]:
         record_event(incident, SYSTEM, kind, now,
                      data={"deadline": clock.deadline.isoformat()})
         alert_units(incident, units, template, deadline=clock.deadline)
-        audits.append(AuditRecord(SYSTEM, f"INCIDENT_{kind.upper()}", "incident", incident.pk,
+        audits.append(AuditRecord(SYSTEM, _AUDITED[kind], "incident", incident.pk,
                                   {"clock": clock.clock, "deadline": clock.deadline}))
     if audits:
         record_audits(audits)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kefu.audit.actions import record_audit
+from kefu.audit.choices import AuditAction
 from kefu.customers.crypto import digest
 from kefu.customers.models import Customer
 from kefu.customers.validators import validate_mobile
@@ -97,7 +98,7 @@ def verify_login_code(*, phone: str, code: str) -> Customer:
             _ensure_user(customer)
             record_audit(actor=Actor(role=Role.CUSTOMER, name="customer",
                                      user_id=customer.user_id, customer_id=customer.pk),
-                         action="PORTAL_SIGNED_IN", object_type="customer",
+                         action=AuditAction.PORTAL_SIGNED_IN, object_type="customer",
                          object_id=customer.pk)
         login.save(update_fields=["attempts", "used_at"])
     if not matches or customer is None:

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from kefu.audit.actions import record_audit
+from kefu.audit.choices import AuditAction
 from kefu.customers.actions import CustomerDetails, clean_customer_details
 from kefu.customers.crypto import digest, encrypt
 from kefu.customers.models import Customer
@@ -130,7 +131,7 @@ def load_bulk(work_orders: int, *, data_dir: Path, batch_size: int = 10_000, see
         with transaction.atomic():
             stats.events += _load_batch(count, rng, now, desks, categories, customers,
                                         ends or (_OPEN_ENDS if open_only else _ENDS))
-            record_audit(actor=SYSTEM, action="BULK_LOADED", object_type="work_order",
+            record_audit(actor=SYSTEM, action=AuditAction.BULK_LOADED, object_type="work_order",
                          object_id="bulk", data={"count": count})
         done += count
         stats.batches.append(time.monotonic() - tick)

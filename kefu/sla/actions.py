@@ -11,6 +11,7 @@ from datetime import date
 from django.db import transaction
 
 from kefu.audit.actions import record_audit
+from kefu.audit.choices import AuditAction
 from kefu.errors import InvalidInput, PermissionRefused
 from kefu.orgs.actors import Actor
 from kefu.orgs.choices import Role
@@ -57,7 +58,7 @@ def set_calendar_override(
         day=day, defaults={"is_workday": is_workday, "notice": notice.strip(),
                            "name": name.strip(), "created_by_name": actor.name})
     moved = recompute_open_clocks(day, day)
-    record_audit(actor=actor, action="CALENDAR_OVERRIDDEN", object_type="calendar",
+    record_audit(actor=actor, action=AuditAction.CALENDAR_OVERRIDDEN, object_type="calendar",
                  object_id=day.isoformat(),
                  data={"is_workday": is_workday, "notice": notice, "clocks_moved": moved})
     return override
@@ -132,7 +133,7 @@ def import_schedule(*, actor: Actor, lines: list[ScheduleLine]) -> int:
                                                    defaults={"notice": notices[year]})
     # A year's schedule replaces the fallback for the whole year: recompute what spans it.
     moved = recompute_open_clocks(date(years[0], 1, 1), date(years[-1], 12, 31))
-    record_audit(actor=actor, action="CALENDAR_IMPORTED", object_type="calendar",
+    record_audit(actor=actor, action=AuditAction.CALENDAR_IMPORTED, object_type="calendar",
                  object_id=",".join(map(str, years)),
                  data={"dates": len(lines), "clocks_moved": moved})
     return len(lines)

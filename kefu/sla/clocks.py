@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -309,3 +310,12 @@ def recompute_open_clocks(first_day: date, last_day: date, *, batch: int = 2000)
         for wo in WorkOrder.objects.filter(pk__in={c.work_order_id for c in changed}):
             refresh_due(wo)
         changed_total += len(changed)
+
+
+def stop_auto_close(work_order_id: int) -> None:
+    """Stop an auto-close clock whose work order moved on before the closure (reopened,
+    withdrawn), so the sweep does not return to it."""
+    with transaction.atomic():
+        SlaClock.objects.filter(work_order_id=work_order_id, clock=ClockKind.AUTO_CLOSE,
+                                state=ClockState.RUNNING).update(
+            state=ClockState.STOPPED, finished_at=timezone.now())

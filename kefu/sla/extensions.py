@@ -8,10 +8,8 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from kefu.audit.actions import record_audit
+from kefu.audit.choices import AuditAction
 from kefu.errors import Conflict, InvalidInput, NotFound, PermissionRefused
-from kefu.notify.actions import enqueue_message
-from kefu.notify.choices import MessageChannel
 from kefu.orgs.actors import Actor
 from kefu.orgs.choices import Role
 from kefu.sla.calendar import SHANGHAI
@@ -20,18 +18,26 @@ from kefu.sla.clocks import after_clock_time, refresh_due
 from kefu.sla.models import DeadlineExtension, ExtensionStatus, SlaClock
 from kefu.sla.queries import current_calendar
 from kefu.workorders.choices import EventType, Severity
-from kefu.workorders.models import TimelineEvent, WorkOrder
-from kefu.workorders.queries import scoped_work_orders
+from kefu.workorders.models import WorkOrder
+from kefu.workorders.steps import (
+    audit_work_order,
+    lock_work_order,
+    record_event,
+    tell_customer,
+    touch,
+    work_order_change,
+)
 
 _REQUESTERS = frozenset({Role.HANDLER, Role.SUPERVISOR, Role.MANAGER})
 _APPROVERS = frozenset({Role.MANAGER})
 MAX_DAYS = 30
 
 
-def _locked_clock(actor: Actor, work_order_id: int, clock: str) -> tuple[WorkOrder, SlaClock]:
-    wo = scoped_work_orders(actor).select_for_update().filter(pk=work_order_id).first()
-    if wo is None:
-        raise NotFound("工单不存在", "No such work order")
+def _locked_clock(actor: Actor, work_order_id: int, clock: str,
+                  expected_version: int | None) -> tuple[WorkOrder, SlaClock]:
+    """The work order locked like any change (in scope, at its version, not archived), then
+    its clock."""
+    wo = lock_work_order(actor, work_order_id, expected_version)
     found = SlaClock.objects.select_for_update().select_related("policy").filter(
         work_order=wo, clock=clock).first()
     if found is None:
@@ -40,9 +46,10 @@ def _locked_clock(actor: Actor, work_order_id: int, clock: str) -> tuple[WorkOrd
     return wo, found
 
 
-@transaction.atomic(durable=True)
+@work_order_change
 def request_deadline_extension(
     *, actor: Actor, work_order_id: int, clock: str, working_days: int, reason: str,
+    expected_version: int | None = None,
 ) -> DeadlineExtension:
     """Ask management to extend one running clock of a major or urgent complaint."""
     if actor.role not in _REQUESTERS:
@@ -56,7 +63,7 @@ def request_deadline_extension(
         errors["clock"] = ["未知时限 / unknown clock"]
     if errors:
         raise InvalidInput("延期申请有误", "The extension request is invalid", fields=errors)
-    wo, found = _locked_clock(actor, work_order_id, clock)
+    wo, found = _locked_clock(actor, work_order_id, clock, expected_version)
     if wo.severity == Severity.NORMAL:
         raise Conflict("只有重大或紧急投诉可以延期", "Only major or urgent complaints are extended")
     if found.state not in (ClockState.RUNNING, ClockState.PAUSED):
@@ -73,19 +80,19 @@ def request_deadline_extension(
     except IntegrityError:
         raise Conflict("该时限已申请或已获延期（每个时限限一次）",
                        "This time limit was already extended or has a pending request") from None
-    TimelineEvent.objects.create(
-        work_order=wo, at=timezone.now(), event_type=EventType.NOTE_ADDED,
-        actor_role=str(actor.role), actor_user_id=actor.user_id, actor_name=actor.name,
-        note=f"申请延期 {working_days} 个工作日：{reason.strip()}",
-        data={"extension_id": extension.pk, "clock": clock})
-    record_audit(actor=actor, action="DEADLINE_EXTENSION_REQUESTED", object_type="work_order",
-                 object_id=wo.pk, data={"clock": clock, "working_days": working_days})
+    touch(wo)
+    record_event(wo, actor, EventType.DEADLINE_EXTENSION_REQUESTED,
+                 note=f"申请延期 {working_days} 个工作日：{reason.strip()}",
+                 data={"extension_id": extension.pk, "clock": clock})
+    audit_work_order(wo, actor, AuditAction.DEADLINE_EXTENSION_REQUESTED,
+                     {"clock": clock, "working_days": working_days})
     return extension
 
 
-@transaction.atomic(durable=True)
+@work_order_change
 def decide_deadline_extension(
     *, actor: Actor, extension_id: int, is_approved: bool, note: str = "",
+    expected_version: int | None = None,
 ) -> DeadlineExtension:
     """Approve (the deadline moves, the customer is told why) or reject an extension."""
     if actor.role not in _APPROVERS:
@@ -93,7 +100,8 @@ def decide_deadline_extension(
     extension = DeadlineExtension.objects.select_related("clock").filter(pk=extension_id).first()
     if extension is None:
         raise NotFound("延期申请不存在", "No such extension request")
-    wo, clock = _locked_clock(actor, extension.clock.work_order_id, extension.clock.clock)
+    wo, clock = _locked_clock(actor, extension.clock.work_order_id, extension.clock.clock,
+                              expected_version)
     extension = DeadlineExtension.objects.select_for_update().get(pk=extension_id)
     if extension.status != ExtensionStatus.PENDING:
         raise Conflict("该申请已处理", "The request was already decided")
@@ -121,18 +129,18 @@ def decide_deadline_extension(
         clock.save(update_fields=["deadline", "warn_at", "warned_at"])
         refresh_due(wo)
         last_day = (clock.deadline - timedelta(seconds=1)).astimezone(SHANGHAI)
-        enqueue_message(
-            channel=MessageChannel.SMS, recipient=wo.contact_phone, template="deadline_extended",
-            context={"number": wo.number, "reason": extension.reason,
-                     "deadline": f"{last_day:%Y-%m-%d} 24:00"},
-            language=wo.customer.preferred_language, work_order_id=wo.pk)
-    TimelineEvent.objects.create(
-        work_order=wo, at=now, event_type=EventType.NOTE_ADDED, actor_role=str(actor.role),
-        actor_user_id=actor.user_id, actor_name=actor.name,
+        tell_customer(wo, "deadline_extended", reason=extension.reason,
+                      deadline=f"{last_day:%Y-%m-%d} 24:00")
+    # The version moves either way: the work order's approvals and clocks read differently.
+    touch(wo)
+    record_event(
+        wo, actor, EventType.DEADLINE_EXTENDED if is_approved
+        else EventType.DEADLINE_EXTENSION_REJECTED,
         note=("批准延期" if is_approved else "驳回延期") + (f"：{note.strip()}" if note else ""),
-        data={"extension_id": extension.pk}, is_customer_visible=is_approved)
-    record_audit(actor=actor, action="DEADLINE_EXTENSION_" + ("APPROVED" if is_approved else
-                                                              "REJECTED"),
-                 object_type="work_order", object_id=wo.pk,
-                 data={"clock": clock.clock, "deadline": clock.deadline})
+        data={"extension_id": extension.pk, "clock": clock.clock,
+              "deadline": clock.deadline.isoformat()},
+        is_customer_visible=is_approved)
+    audit_work_order(wo, actor, AuditAction.DEADLINE_EXTENSION_APPROVED if is_approved
+                     else AuditAction.DEADLINE_EXTENSION_REJECTED,
+                     {"clock": clock.clock, "deadline": clock.deadline})
     return extension

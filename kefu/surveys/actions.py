@@ -14,7 +14,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from kefu.audit.actions import record_audit
+from kefu.audit.actions import AuditRecord, record_audit
+from kefu.audit.choices import AuditAction
 from kefu.errors import Conflict, InvalidInput, NotFound, PermissionRefused
 from kefu.notify.actions import enqueue_message
 from kefu.notify.choices import MessageChannel
@@ -30,9 +31,11 @@ from kefu.surveys.models import (
     Survey,
     VisitStatus,
 )
+from kefu.workorders import reactions
 from kefu.workorders.choices import Severity
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.queries import scoped_work_orders
+from kefu.workorders.steps import audit, lock_work_order, reopen_locked, work_order_change
 
 MAX_ATTEMPTS = 3
 VISITORS = frozenset({Role.AGENT, Role.SUPERVISOR})
@@ -70,20 +73,17 @@ def schedule_return_visit(wo: WorkOrder) -> ReturnVisit | None:
     return visit
 
 
-@transaction.atomic(durable=True)
+@work_order_change
 def record_return_visit(*, actor: Actor, work_order_id: int, reached: bool,
                         satisfied: bool | None = None, resolved: bool | None = None,
                         comment: str = "") -> ReturnVisit:
     """Record one call. A customer not satisfied, or whose problem is not resolved, gets the
     complaint reopened (001 §4.2.1) or an appeal opened one tier up, as the sampling rule
     says, in the same transaction."""
-    from kefu.escalation.actions import take_appeal
-    from kefu.workorders.actions import lock_work_order, reopen_locked
-
     if actor.role not in VISITORS:
         raise PermissionRefused("您的角色不能登记回访", "Your role may not record visits")
     # The work order first, then the visit: the order the close action takes them in.
-    wo = lock_work_order(actor, work_order_id, None)
+    wo = lock_work_order(actor, work_order_id)
     visit = ReturnVisit.objects.select_for_update().filter(work_order=wo).first()
     if visit is None:
         raise NotFound("该工单没有回访任务", "No return visit for this work order")
@@ -103,14 +103,13 @@ def record_return_visit(*, actor: Actor, work_order_id: int, reached: bool,
     visit.comment = comment.strip()
     visit.completed_by_name = actor.name
     visit.save()
-    record_audit(actor=actor, action="RETURN_VISIT_RECORDED", object_type="work_order",
-                 object_id=work_order_id,
-                 data={"reached": reached, "satisfied": satisfied, "resolved": resolved,
-                       "attempts": visit.attempts})
+    audit(AuditRecord(actor, AuditAction.RETURN_VISIT_RECORDED, "work_order", work_order_id, {
+        "reached": reached, "satisfied": satisfied, "resolved": resolved,
+        "attempts": visit.attempts}))
     if visit.status == VisitStatus.DONE and not (satisfied and resolved):
         reason = f"回访不满意：{comment.strip() or '客户表示未解决'}"
         if _policy(wo).on_dissatisfied == OnDissatisfied.APPEAL:
-            take_appeal(actor=actor, original_id=wo.pk, reason=reason)
+            reactions.take_appeal(actor=actor, original_id=wo.pk, reason=reason)
         else:
             reopen_locked(wo, actor, reason)
     return visit
@@ -195,7 +194,7 @@ def _answer(survey: Survey, answers: SurveyAnswers, channel: ResponseChannel,
     survey.entered_by_name = actor.name if actor.is_staff else ""
     survey.save()
     # The survey is its own record: an archived work order is never touched by an answer.
-    record_audit(actor=actor, action="SURVEY_ANSWERED", object_type="work_order",
+    record_audit(actor=actor, action=AuditAction.SURVEY_ANSWERED, object_type="work_order",
                  object_id=survey.work_order_id,
                  data={"survey": survey.pk, "channel": channel, "csat": answers.csat,
                        "resolved": answers.is_resolved, "nps": answers.nps})

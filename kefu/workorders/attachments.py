@@ -8,14 +8,20 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 
+from kefu.audit.choices import AuditAction
 from kefu.errors import InvalidInput
 from kefu.orgs.actors import Actor
-from kefu.workorders.actions import audit_work_order, lock_work_order, record_event
 from kefu.workorders.choices import EventType
 from kefu.workorders.models import Attachment
+from kefu.workorders.steps import (
+    audit_work_order,
+    lock_work_order,
+    record_event,
+    touch,
+    work_order_change,
+)
 
 
 class Readable(Protocol):
@@ -54,7 +60,7 @@ def _check(name: str, content_type: str, head: bytes, size: int) -> None:
                            fields={"file": ["内容不符 / content mismatch"]})
 
 
-@transaction.atomic(durable=True)
+@work_order_change
 def add_attachment(
     *, actor: Actor, work_order_id: int, name: str, content_type: str, stream: Readable,
     is_evidence: bool = True,
@@ -63,7 +69,7 @@ def add_attachment(
     data = stream.read(settings.KEFU_ATTACHMENT_MAX_BYTES + 1)
     safe_name = (name or "attachment").replace("/", "_").replace("\\", "_")[-200:]
     _check(safe_name, content_type, data[:16], len(data))
-    wo = lock_work_order(actor, work_order_id, None)
+    wo = lock_work_order(actor, work_order_id)
     checksum = hashlib.sha256(data).hexdigest()
     attachment = Attachment(
         work_order=wo, original_name=safe_name,
@@ -74,12 +80,11 @@ def add_attachment(
     attachment.file.save(f"{checksum[:16]}-{safe_name}", ContentFile(data), save=False)
     try:
         attachment.save()
-        wo.version += 1
-        wo.save(update_fields=["version", "updated_at"])
+        touch(wo)
         record_event(wo, actor, EventType.ATTACHMENT_ADDED, note=safe_name,
                data={"attachment_id": attachment.pk, "sha256": checksum, "size": len(data)},
                is_customer_visible=actor.is_customer)
-        audit_work_order(wo, actor, "ATTACHMENT_ADDED",
+        audit_work_order(wo, actor, AuditAction.ATTACHMENT_ADDED,
                          {"attachment_id": attachment.pk, "sha256": checksum})
     except BaseException:
         # The row will roll back with the transaction; the file must not outlive it.

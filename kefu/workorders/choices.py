@@ -126,3 +126,6 @@ class EventType(models.TextChoices):
     SUPERVISION_CLOSED = "supervision_closed", _("督办结束")
     LINKED = "linked", _("关联工单")
     SPLIT = "split", _("拆分")
+    DEADLINE_EXTENSION_REQUESTED = "extension_requested", _("申请延期")
+    DEADLINE_EXTENDED = "deadline_extended", _("时限延长")
+    DEADLINE_EXTENSION_REJECTED = "extension_rejected", _("延期申请驳回")

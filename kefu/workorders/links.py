@@ -5,27 +5,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils import timezone
 
-from kefu.audit.actions import record_audit
+from kefu.audit.actions import AuditRecord
+from kefu.audit.choices import AuditAction
 from kefu.errors import REQUIRED, Conflict, InvalidInput, PermissionRefused
 from kefu.orgs.actors import Actor
 from kefu.orgs.permissions import CREATE_WORK_ORDER, has_capability
-from kefu.workorders.actions import (
+from kefu.workorders.choices import OPEN_STATUSES, EventType, WorkOrderStatus
+from kefu.workorders.models import Category, LinkKind, WorkOrder, WorkOrderLink
+from kefu.workorders.queries import scoped_work_orders
+from kefu.workorders.steps import (
+    audit,
     audit_work_order,
     lock_work_order,
     record_event,
     start_work_order,
+    touch,
+    work_order_change,
 )
-from kefu.workorders.choices import OPEN_STATUSES, EventType, WorkOrderStatus
-from kefu.workorders.models import Category, LinkKind, WorkOrder, WorkOrderLink
-from kefu.workorders.queries import scoped_work_orders
 
 MAX_PARTS = 5
 
 
-@transaction.atomic(durable=True)
+@work_order_change
 def link_work_orders(*, actor: Actor, work_order_id: int, other_number: str,
                      note: str = "") -> WorkOrderLink:
     """Mark two work orders in scope as related, once; archived ones keep their timeline."""
@@ -46,12 +49,11 @@ def link_work_orders(*, actor: Actor, work_order_id: int, other_number: str,
                                         created_by_name=actor.name)
     for this, that in ((wo, other), (other, wo)):
         if this.status != WorkOrderStatus.ARCHIVED:
-            this.version += 1
-            this.save(update_fields=["version", "updated_at"])
+            touch(this)
             record_event(this, actor, EventType.LINKED, note=link.note,
                          data={"number": that.number})
-    record_audit(actor=actor, action="WORK_ORDERS_LINKED", object_type="work_order",
-                 object_id=wo.pk, data={"number": wo.number, "other": other.number})
+    audit(AuditRecord(actor, AuditAction.WORK_ORDERS_LINKED, "work_order", wo.pk,
+                      {"number": wo.number, "other": other.number}))
     return link
 
 
@@ -77,7 +79,7 @@ def _check_parts(parts: list[SplitPart]) -> dict[str, list[str]]:
     return errors
 
 
-@transaction.atomic(durable=True)
+@work_order_change
 def split_work_order(*, actor: Actor, work_order_id: int,
                      parts: list[SplitPart]) -> list[WorkOrder]:
     """Split matters out of an open work order into new ones of the same customer, kind,
@@ -87,7 +89,7 @@ def split_work_order(*, actor: Actor, work_order_id: int,
         raise PermissionRefused("您的角色不能拆分工单", "Your role may not split work orders")
     if errors := _check_parts(parts):
         raise InvalidInput("拆分内容有误", "The parts are invalid", fields=errors)
-    wo = lock_work_order(actor, work_order_id, None)
+    wo = lock_work_order(actor, work_order_id)
     if wo.status not in OPEN_STATUSES:
         raise Conflict("已结束的工单不能拆分", "A finished work order cannot be split")
     now = timezone.now()
@@ -103,13 +105,12 @@ def split_work_order(*, actor: Actor, work_order_id: int,
                                       "split_from": wo.number})
         WorkOrderLink.objects.create(source=new, target=wo, kind=LinkKind.SPLIT,
                                      created_at=now, created_by_name=actor.name)
-        record_audit(actor=actor, action="WORK_ORDER_CREATED", object_type="work_order",
-                     object_id=new.pk, data={"number": new.number, "split_from": wo.number})
+        audit(AuditRecord(actor, AuditAction.WORK_ORDER_CREATED, "work_order", new.pk,
+                          {"number": new.number, "split_from": wo.number}))
         created.append(new)
-    wo.version += 1
-    wo.save(update_fields=["version", "updated_at"])
+    touch(wo)
     numbers = [n.number for n in created]
     record_event(wo, actor, EventType.SPLIT, is_customer_visible=True,
                  note="、".join(str(n) for n in numbers), data={"parts": numbers})
-    audit_work_order(wo, actor, "WORK_ORDER_SPLIT", {"parts": numbers})
+    audit_work_order(wo, actor, AuditAction.WORK_ORDER_SPLIT, {"parts": numbers})
     return created

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kefu.audit.choices import AuditAction
 from kefu.errors import Conflict, PermissionRefused
 from kefu.orgs.actors import Actor
 from kefu.orgs.choices import Role
@@ -29,6 +30,7 @@ class Transition:
     # None: back to the state the work order was in before it waited for the customer.
     target: str | None
     roles: frozenset[Role]
+    audit_action: AuditAction
     requires: tuple[str, ...] = ()
     kinds: frozenset[str] | None = None
     is_customer_visible: bool = True
@@ -42,69 +44,93 @@ TRANSITIONS: dict[str, Transition] = {
     for t in [
         Transition(
             "classify", "分类定级", "Classify", frozenset({S.RECEIVED}), S.CLASSIFIED, _DESK,
+            audit_action=AuditAction.WORK_ORDER_CLASSIFIED,
             requires=("category", "severity"), is_customer_visible=False,
         ),
         Transition(
             "answer", "直接答复", "Answer", frozenset({S.RECEIVED, S.CLASSIFIED}), S.REPLIED,
-            _DESK, requires=("result", "reply_channel"), kinds=frozenset({K.CONSULTATION}),
+            _DESK,
+            audit_action=AuditAction.WORK_ORDER_ANSWERED,
+            requires=("result", "reply_channel"), kinds=frozenset({K.CONSULTATION}),
         ),
         Transition(
             "start_investigation", "开始调查", "Start investigation", frozenset({S.CLASSIFIED}),
-            S.INVESTIGATING, _HANDLING, requires=("investigation_methods",),
+            S.INVESTIGATING, _HANDLING,
+            audit_action=AuditAction.WORK_ORDER_INVESTIGATION_STARTED,
+            requires=("investigation_methods",),
             kinds=_INVESTIGATED,
         ),
         Transition(
             "start_processing", "确认责任并处理", "Record findings and handle",
             frozenset({S.INVESTIGATING}), S.PROCESSING, _HANDLING,
+            audit_action=AuditAction.WORK_ORDER_PROCESSING_STARTED,
             requires=("findings", "evidence_summary", "responsible_party", "plan_type",
                       "plan_description"),
             kinds=_INVESTIGATED,
         ),
         Transition(
             "begin_handling", "开始办理", "Begin handling", frozenset({S.CLASSIFIED}),
-            S.PROCESSING, _HANDLING, requires=("plan_type", "plan_description"),
+            S.PROCESSING, _HANDLING,
+            audit_action=AuditAction.WORK_ORDER_HANDLING_BEGUN,
+            requires=("plan_type", "plan_description"),
             kinds=_HANDLED_DIRECTLY,
         ),
         Transition(
             "request_info", "请客户补充", "Ask the customer",
             frozenset({S.RECEIVED, S.CLASSIFIED, S.INVESTIGATING, S.PROCESSING}),
-            S.PENDING_CUSTOMER, _DESK, requires=("question",),
+            S.PENDING_CUSTOMER, _DESK,
+            audit_action=AuditAction.WORK_ORDER_INFO_REQUESTED,
+            requires=("question",),
         ),
         Transition(
             "resume", "客户已补充", "Customer supplied", frozenset({S.PENDING_CUSTOMER}), None,
-            _DESK | {Role.CUSTOMER}, requires=("note",),
+            _DESK | {Role.CUSTOMER},
+            audit_action=AuditAction.WORK_ORDER_RESUMED,
+            requires=("note",),
         ),
         Transition(
             "reply", "答复客户", "Reply to customer", frozenset({S.PROCESSING}), S.REPLIED,
             _HANDLING,
+            audit_action=AuditAction.WORK_ORDER_REPLIED,
             requires=("result", "process_summary", "measures", "suggestions", "cause_analysis",
                       "reply_channel"),
         ),
         Transition(
             "close", "确认结案", "Close", frozenset({S.REPLIED}), S.CLOSED,
-            _DESK | {Role.CUSTOMER, Role.SYSTEM}, requires=("confirmation",),
+            _DESK | {Role.CUSTOMER, Role.SYSTEM},
+            audit_action=AuditAction.WORK_ORDER_CLOSED,
+            requires=("confirmation",),
         ),
         Transition(
             "reopen", "重新处理", "Reopen", frozenset({S.REPLIED, S.CLOSED}), S.PROCESSING,
-            _FRONT | {Role.CUSTOMER}, requires=("reason",),
+            _FRONT | {Role.CUSTOMER},
+            audit_action=AuditAction.WORK_ORDER_REOPENED,
+            requires=("reason",),
         ),
         Transition(
             "reject", "不予受理", "Reject", frozenset({S.RECEIVED, S.CLASSIFIED}), S.REJECTED,
-            _FRONT, requires=("reject_reason", "note"),
+            _FRONT,
+            audit_action=AuditAction.WORK_ORDER_REJECTED,
+            requires=("reject_reason", "note"),
         ),
         Transition(
             "withdraw", "撤诉", "Withdraw", frozenset(OPEN_STATUSES), S.WITHDRAWN,
-            _FRONT | {Role.CUSTOMER}, requires=("reason",),
+            _FRONT | {Role.CUSTOMER},
+            audit_action=AuditAction.WORK_ORDER_WITHDRAWN,
+            requires=("reason",),
         ),
         Transition(
             "merge", "合并到其他工单", "Merge into another",
             frozenset({S.RECEIVED, S.CLASSIFIED, S.INVESTIGATING, S.PENDING_CUSTOMER}), S.MERGED,
-            _FRONT, requires=("target_number",), is_customer_visible=True,
+            _FRONT,
+            audit_action=AuditAction.WORK_ORDER_MERGED,
+            requires=("target_number",), is_customer_visible=True,
         ),
         Transition(
             "archive", "归档", "Archive",
             frozenset({S.CLOSED, S.REJECTED, S.WITHDRAWN, S.MERGED}), S.ARCHIVED,
-            frozenset({Role.ARCHIVIST}), is_customer_visible=False,
+            frozenset({Role.ARCHIVIST}),
+            audit_action=AuditAction.WORK_ORDER_ARCHIVED, is_customer_visible=False,
         ),
     ]
 }

@@ -21,6 +21,7 @@ from kefu.escalation.actions.co_handling import (
 from kefu.escalation.actions.supervision import (
     SUPERVISORS,
     close_supervision,
+    open_breach_supervision,
     open_supervision,
     remind_supervision,
     report_supervision_progress,
@@ -31,6 +32,7 @@ __all__ = [
     "APPEALABLE_KINDS", "APPEAL_TAKERS", "DECIDERS", "FINISHED", "REQUESTERS", "SUPERVISORS",
     "EscalationApplication", "RegulatorCase", "assign_subtask", "close_supervision",
     "complete_subtask", "decide_escalation", "mark_overdue_subtasks", "open_appeal",
+    "open_breach_supervision",
     "open_supervision", "remind_supervision", "report_supervision_progress",
     "request_escalation", "supervise_serious", "take_appeal",
 ]

@@ -10,7 +10,8 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from kefu.audit.actions import record_audit
+from kefu.audit.actions import AuditRecord
+from kefu.audit.choices import AuditAction
 from kefu.errors import REQUIRED, Conflict, InvalidInput, PermissionRefused
 from kefu.escalation.models import (
     Appeal,
@@ -20,9 +21,6 @@ from kefu.escalation.models import (
 from kefu.orgs.actors import Actor
 from kefu.orgs.choices import Role
 from kefu.orgs.queries import unit_for_tier
-from kefu.workorders.actions import (
-    start_work_order,
-)
 from kefu.workorders.choices import (
     Channel,
     Severity,
@@ -31,6 +29,7 @@ from kefu.workorders.choices import (
 )
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.queries import scoped_work_orders
+from kefu.workorders.steps import audit, start_work_order, work_order_change
 
 APPEALABLE_KINDS = frozenset({WorkOrderKind.COMPLAINT, WorkOrderKind.APPEAL})
 FINISHED = frozenset({WorkOrderStatus.CLOSED, WorkOrderStatus.ARCHIVED})
@@ -85,7 +84,7 @@ def _original(actor: Actor, original_id: int) -> WorkOrder:
     return original
 
 
-@transaction.atomic(durable=True)
+@work_order_change
 def open_appeal(*, actor: Actor, original_id: int, reason: str,
                 case: RegulatorCase | None = None) -> Appeal:
     """Take in an appeal of a closed complaint: by the customer, by staff for the customer,
@@ -137,11 +136,8 @@ def take_appeal(*, actor: Actor, original_id: int, reason: str,
                                  "appeal_of": original.number, "source": appeal.source,
                                  "external_number": appeal.external_number},
                      template="appeal_received", original=original.number)
-    record_audit(actor=actor, action="APPEAL_OPENED", object_type="work_order",
-                 object_id=wo.pk,
-                 data={"number": wo.number, "original": original.number, "tier": tier,
-                       "unit": unit.pk, "source": appeal.source,
-                       "regulator": appeal.regulator,
-                       "external_number": appeal.external_number,
-                       "deadline_cap": wo.deadline_cap})
+    audit(AuditRecord(actor, AuditAction.APPEAL_OPENED, "work_order", wo.pk, {
+        "number": wo.number, "original": original.number, "tier": tier, "unit": unit.pk,
+        "source": appeal.source, "regulator": appeal.regulator,
+        "external_number": appeal.external_number, "deadline_cap": wo.deadline_cap}))
     return appeal

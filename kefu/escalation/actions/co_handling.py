@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
-from kefu.audit.actions import record_audit
+from kefu.audit.actions import AuditRecord
+from kefu.audit.choices import AuditAction
 from kefu.errors import REQUIRED, Conflict, InvalidInput, NotFound, PermissionRefused
-from kefu.escalation.actions.common import lock_with_work_order, tell_staff, touch
 from kefu.escalation.models import (
     CoHandlingTask,
     EscalationCondition,
@@ -24,17 +24,23 @@ from kefu.orgs.models import Department, Staff
 from kefu.sla.calendar import SHANGHAI
 from kefu.sla.choices import ClockState
 from kefu.sla.queries import current_calendar
-from kefu.workorders.actions import (
-    audit_work_order,
-    lock_work_order,
-    move_to_tier,
-    record_event,
-)
 from kefu.workorders.choices import (
     OPEN_STATUSES,
     EventType,
 )
 from kefu.workorders.models import WorkOrder
+from kefu.workorders.steps import (
+    audit,
+    audit_work_order,
+    change,
+    lock_with_work_order,
+    lock_work_order,
+    move_to_tier,
+    record_event,
+    tell_staff,
+    touch,
+    work_order_change,
+)
 
 REQUESTERS = frozenset({Role.AGENT, Role.HANDLER, Role.SUPERVISOR})
 DECIDERS = frozenset({Role.SUPERVISOR, Role.MANAGER})
@@ -61,14 +67,14 @@ def _departments(wo: WorkOrder, ids: tuple[int, ...]) -> list[Department]:
     return found
 
 
-@transaction.atomic(durable=True)
+@work_order_change
 def request_escalation(*, actor: Actor, work_order_id: int,
                        application: EscalationApplication) -> EscalationRequest:
     """Apply to escalate, with the condition met, the reason, the tier asked for and the
     departments whose co-handling is needed."""
     if actor.role not in REQUESTERS:
         raise PermissionRefused("您的角色不能申请升级", "Your role may not apply to escalate")
-    wo = lock_work_order(actor, work_order_id, None)
+    wo = lock_work_order(actor, work_order_id)
     if wo.status not in OPEN_STATUSES:
         raise Conflict("已结束的工单不能升级", "A finished work order cannot be escalated")
     errors: dict[str, list[str]] = {}
@@ -105,13 +111,13 @@ def request_escalation(*, actor: Actor, work_order_id: int,
                  data={"request": request.pk, "condition": request.condition,
                        "tier": request.target_tier,
                        "departments": [d.name for d in departments]})
-    audit_work_order(wo, actor, "ESCALATION_REQUESTED",
+    audit_work_order(wo, actor, AuditAction.ESCALATION_REQUESTED,
                      {"request": request.pk, "condition": request.condition,
                       "tier": request.target_tier, "departments": [d.pk for d in departments]})
     return request
 
 
-@transaction.atomic(durable=True)
+@work_order_change
 def decide_escalation(*, actor: Actor, request_id: int, is_approved: bool,
                       note: str = "") -> EscalationRequest:
     """The superior approves (tier and unit move, one sub-task per department) or rejects;
@@ -143,14 +149,13 @@ def decide_escalation(*, actor: Actor, request_id: int, is_approved: bool,
             CoHandlingTask(work_order=wo, request=request, department=d, due_at=due,
                            created_at=now)
             for d in request.departments.all()])
-    wo.version += 1
-    wo.save(update_fields=["is_escalated", "tier", "unit", "handler", "version",
-                           "updated_at"])
+    touch(wo, "is_escalated", "tier", "unit", "handler")
     kind = EventType.ESCALATION_APPROVED if is_approved else EventType.ESCALATION_REJECTED
     record_event(wo, actor, kind, note=note.strip(),
                  data={"request": request.pk, "tier": wo.tier, "subtasks": len(tasks)},
                  is_customer_visible=is_approved)
-    audit_work_order(wo, actor, f"ESCALATION_{request.status.upper()}",
+    audit_work_order(wo, actor, AuditAction.ESCALATION_APPROVED if is_approved
+                     else AuditAction.ESCALATION_REJECTED,
                      {"request": request.pk, "tier": wo.tier, "unit": wo.unit_id,
                       "subtasks": [t.department_id for t in tasks]})
     tell_staff(request.requested_by_staff_id, "escalation_decided", wo,
@@ -164,7 +169,7 @@ def _locked_task(actor: Actor, task_id: int) -> tuple[WorkOrder, CoHandlingTask]
                                 "department")
 
 
-@transaction.atomic(durable=True)
+@work_order_change
 def assign_subtask(*, actor: Actor, task_id: int, handler_id: int) -> CoHandlingTask:
     """A supervisor gives a department's part to one of its people."""
     if actor.role not in DECIDERS:
@@ -184,13 +189,14 @@ def assign_subtask(*, actor: Actor, task_id: int, handler_id: int) -> CoHandling
     record_event(wo, actor, EventType.SUBTASK_ASSIGNED,
                  data={"task": task.pk, "department": task.department.name,
                        "handler": handler.display_name})
-    audit_work_order(wo, actor, "SUBTASK_ASSIGNED", {"task": task.pk, "handler": handler.pk})
+    audit_work_order(wo, actor, AuditAction.SUBTASK_ASSIGNED,
+                     {"task": task.pk, "handler": handler.pk})
     tell_staff(handler.pk, "subtask_assigned", wo, department=task.department.name,
                 due=f"{task.due_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}")
     return task
 
 
-@transaction.atomic(durable=True)
+@work_order_change
 def complete_subtask(*, actor: Actor, task_id: int, result: str) -> CoHandlingTask:
     """The department's result. When the last part is in, the work order's owner and handler
     hear that co-handling is complete."""
@@ -210,7 +216,7 @@ def complete_subtask(*, actor: Actor, task_id: int, result: str) -> CoHandlingTa
     late = task.breached_at is not None or task.due_at < now
     record_event(wo, actor, EventType.SUBTASK_DONE, note=task.result,
                  data={"task": task.pk, "department": task.department.name, "late": late})
-    audit_work_order(wo, actor, "SUBTASK_DONE", {"task": task.pk, "late": late})
+    audit_work_order(wo, actor, AuditAction.SUBTASK_DONE, {"task": task.pk, "late": late})
     if not wo.subtasks.filter(status=SubtaskStatus.OPEN).exists():
         record_event(wo, actor, EventType.CO_HANDLING_DONE,
                      data={"request": task.request_id})
@@ -225,7 +231,7 @@ def mark_overdue_subtasks(now: datetime, *, batch: int = 500) -> int:
     told. Returns how many were marked."""
     marked = 0
     while True:
-        with transaction.atomic():
+        with change():
             due = (CoHandlingTask.objects.filter(status=SubtaskStatus.OPEN,
                                                  breached_at__isnull=True, due_at__lte=now)
                    .select_related("department").order_by("due_at"))
@@ -239,8 +245,8 @@ def mark_overdue_subtasks(now: datetime, *, batch: int = 500) -> int:
                 record_event(wo, SYSTEM, EventType.SUBTASK_OVERDUE,
                              data={"task": task.pk, "department": task.department.name,
                                    "due_at": task.due_at.isoformat()})
-                record_audit(actor=SYSTEM, action="SUBTASK_OVERDUE", object_type="work_order",
-                             object_id=wo.pk, data={"task": task.pk})
+                audit(AuditRecord(SYSTEM, AuditAction.SUBTASK_OVERDUE, "work_order", wo.pk,
+                                  {"task": task.pk}))
                 tell_staff(task.handler_id or wo.owner_id, "subtask_overdue", wo,
                             department=task.department.name,
                             due=f"{task.due_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}")

@@ -8,9 +8,10 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from kefu.audit.actions import record_audit
+from kefu.audit.actions import AuditRecord
+from kefu.audit.choices import AuditAction
+from kefu.db import insert_rows
 from kefu.errors import REQUIRED, Conflict, InvalidInput, NotFound, PermissionRefused
-from kefu.escalation.actions.common import lock_with_work_order, tell_staff, touch
 from kefu.escalation.models import (
     Evaluation,
     SupervisionEntry,
@@ -23,23 +24,30 @@ from kefu.orgs.models import OrgUnit
 from kefu.sla.calendar import SHANGHAI
 from kefu.sla.choices import ClockKind
 from kefu.sla.queries import current_calendar
-from kefu.workorders.actions import (
-    audit_work_order,
-    lock_work_order,
-    record_event,
-)
 from kefu.workorders.choices import (
     OPEN_STATUSES,
     EventType,
     Severity,
 )
 from kefu.workorders.models import WorkOrder
+from kefu.workorders.reactions import Breach
+from kefu.workorders.steps import (
+    audit,
+    audit_work_order,
+    change,
+    lock_with_work_order,
+    lock_work_order,
+    record_event,
+    tell_staff,
+    touch,
+    work_order_change,
+)
 
 SUPERVISORS = frozenset({Role.SUPERVISOR, Role.MANAGER})
 REPORTERS = frozenset({Role.AGENT, Role.HANDLER, Role.SUPERVISOR, Role.MANAGER})
 
 
-@transaction.atomic(durable=True)
+@work_order_change
 def open_supervision(*, actor: Actor, work_order_id: int, detail: str, working_days: int,
                      report_every_hours: int = 24) -> SupervisionEntry:
     """A supervisor puts a work order under supervision by their own unit."""
@@ -55,7 +63,7 @@ def open_supervision(*, actor: Actor, work_order_id: int, detail: str, working_d
         errors["report_every_hours"] = ["1–168"]
     if errors:
         raise InvalidInput("督办信息有误", "The supervision entry is invalid", fields=errors)
-    wo = lock_work_order(actor, work_order_id, None)
+    wo = lock_work_order(actor, work_order_id)
     if wo.status not in OPEN_STATUSES:
         raise Conflict("已结束的工单不能督办", "A finished work order cannot be supervised")
     now = timezone.now()
@@ -73,7 +81,7 @@ def open_supervision(*, actor: Actor, work_order_id: int, detail: str, working_d
     touch(wo)
     record_event(wo, actor, EventType.SUPERVISION_OPENED, note=entry.detail,
                  data={"entry": entry.pk, "due_at": entry.due_at.isoformat()})
-    audit_work_order(wo, actor, "SUPERVISION_OPENED", {"entry": entry.pk})
+    audit_work_order(wo, actor, AuditAction.SUPERVISION_OPENED, {"entry": entry.pk})
     for staff_id in {wo.owner_id, wo.handler_id} - {None}:
         tell_staff(staff_id, "supervision_opened", wo, detail=entry.detail,
                     due=f"{entry.due_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}")
@@ -99,7 +107,7 @@ def supervise_serious(wo: WorkOrder, actor: Actor) -> SupervisionEntry | None:
         next_report_due_at=now + timedelta(hours=24))
     record_event(wo, actor, EventType.SUPERVISION_OPENED, note=entry.detail,
                  data={"entry": entry.pk, "due_at": due.isoformat(), "reason": entry.reason})
-    audit_work_order(wo, actor, "SUPERVISION_OPENED", {"entry": entry.pk,
+    audit_work_order(wo, actor, AuditAction.SUPERVISION_OPENED, {"entry": entry.pk,
                                                        "reason": entry.reason})
     return entry
 
@@ -112,7 +120,7 @@ def _locked_entry(actor: Actor, entry_id: int) -> tuple[WorkOrder, SupervisionEn
     return wo, entry
 
 
-@transaction.atomic(durable=True)
+@work_order_change
 def report_supervision_progress(*, actor: Actor, entry_id: int,
                                 progress: str) -> SupervisionReport:
     """The people on the work order report how it is going; the next report falls due."""
@@ -132,11 +140,11 @@ def report_supervision_progress(*, actor: Actor, entry_id: int,
     # 001 §3.4.4: the customer follows the progress of a supervised complaint.
     record_event(wo, actor, EventType.SUPERVISION_REPORTED, note=report.progress,
                  data={"entry": entry.pk}, is_customer_visible=True)
-    audit_work_order(wo, actor, "SUPERVISION_REPORTED", {"entry": entry.pk})
+    audit_work_order(wo, actor, AuditAction.SUPERVISION_REPORTED, {"entry": entry.pk})
     return report
 
 
-@transaction.atomic(durable=True)
+@work_order_change
 def close_supervision(*, actor: Actor, entry_id: int, evaluation: str,
                       note: str = "") -> SupervisionEntry:
     """The supervising unit closes the entry with its evaluation of how it was handled."""
@@ -159,7 +167,7 @@ def close_supervision(*, actor: Actor, entry_id: int, evaluation: str,
     entry.save(update_fields=["closed_at", "closed_by_name", "evaluation", "evaluation_note"])
     record_event(wo, actor, EventType.SUPERVISION_CLOSED, note=note.strip(),
                  data={"entry": entry.pk, "evaluation": evaluation})
-    audit_work_order(wo, actor, "SUPERVISION_CLOSED", {"entry": entry.pk,
+    audit_work_order(wo, actor, AuditAction.SUPERVISION_CLOSED, {"entry": entry.pk,
                                                        "evaluation": evaluation})
     return entry
 
@@ -169,7 +177,7 @@ def remind_supervision(now: datetime, *, batch: int = 500) -> int:
     entries whose progress report is due get one reminder per interval to the work order's
     handler (or owner). Returns how many entries were touched."""
     touched = 0
-    with transaction.atomic():
+    with change():
         due = (SupervisionEntry.objects.filter(closed_at__isnull=True)
                .filter(Q(overdue_at__isnull=True, due_at__lte=now)
                        | Q(next_report_due_at__lte=now))
@@ -181,9 +189,8 @@ def remind_supervision(now: datetime, *, batch: int = 500) -> int:
                 pk=entry.work_order_id)
             if entry.overdue_at is None and entry.due_at <= now:
                 entry.overdue_at = now
-                record_audit(actor=SYSTEM, action="SUPERVISION_OVERDUE",
-                             object_type="work_order", object_id=wo.pk,
-                             data={"entry": entry.pk})
+                audit(AuditRecord(SYSTEM, AuditAction.SUPERVISION_OVERDUE, "work_order",
+                                  wo.pk, {"entry": entry.pk}))
             if entry.next_report_due_at is not None and entry.next_report_due_at <= now:
                 entry.last_reminded_at = now
                 entry.next_report_due_at = now + timedelta(hours=entry.report_every_hours)
@@ -192,3 +199,22 @@ def remind_supervision(now: datetime, *, batch: int = 500) -> int:
             entry.save(update_fields=["overdue_at", "last_reminded_at", "next_report_due_at"])
             touched += 1
     return touched
+
+
+SUPERVISION_DAYS = 2  # working days the superior unit gives to answer a breach (SPEC §15)
+
+
+def open_breach_supervision(breaches: list[Breach], now: datetime) -> None:
+    """Called by the sweep, in its batch's transaction: each breached work order is supervised
+    by the unit it moved to, due in working days; one open breach entry per work order."""
+    open_already = set(SupervisionEntry.objects.filter(
+        work_order__in=[b.work_order_id for b in breaches],
+        reason=SupervisionReason.SLA_BREACH, closed_at__isnull=True,
+    ).values_list("work_order_id", flat=True))
+    due = current_calendar().add_working_days(now, SUPERVISION_DAYS).at
+    insert_rows(SupervisionEntry, [{
+        "work_order_id": b.work_order_id, "supervising_unit_id": b.unit_id,
+        "reason": SupervisionReason.SLA_BREACH, "detail": ", ".join(b.clock_labels),
+        "due_at": due, "opened_at": now, "supervisor_name": "system",
+        "next_report_due_at": now + timedelta(hours=24),
+    } for b in breaches if b.work_order_id not in open_already])

@@ -3,9 +3,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kefu.jobs import sweep
 from kefu.sla.calendar import SHANGHAI, CalendarError, as_shanghai
 from kefu.sla.queries import current_calendar
-from kefu.sla.sweeper import sweep
 
 
 class Command(BaseCommand):

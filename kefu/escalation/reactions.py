@@ -1,0 +1,33 @@
+"""What escalation adds to the work order's lifecycle (see `kefu.workorders.reactions`)."""
+
+from __future__ import annotations
+
+from kefu.errors import Conflict
+from kefu.escalation.actions import open_breach_supervision, supervise_serious, take_appeal
+from kefu.escalation.queries import count_open_subtasks
+from kefu.orgs.actors import Actor
+from kefu.workorders import reactions
+from kefu.workorders.choices import Severity, WorkOrderKind
+from kefu.workorders.models import WorkOrder
+
+
+@reactions.guard("reply")
+def wait_for_co_handling(wo: WorkOrder, actor: Actor) -> None:
+    """001 §3.4.3: the work order waits for every co-handling department before the reply."""
+    if open_subtasks := count_open_subtasks(wo):
+        raise Conflict(f"还有 {open_subtasks} 个协办任务未完成，不能答复",
+                       f"{open_subtasks} co-handling task(s) are still open",
+                       detail={"open_subtasks": open_subtasks})
+
+
+@reactions.after("classify")
+def supervise_when_serious(wo: WorkOrder, actor: Actor) -> None:
+    """A major or urgent complaint is supervised by the superior unit from the moment it is
+    classified so (001 §3.1.4, §3.3.3)."""
+    if wo.severity != Severity.NORMAL and wo.kind in (WorkOrderKind.COMPLAINT,
+                                                       WorkOrderKind.APPEAL):
+        supervise_serious(wo, actor)
+
+
+reactions.after_breaches(open_breach_supervision)
+reactions.takes_appeals(take_appeal)
