@@ -13,7 +13,7 @@ app.autodiscover_tasks()
 app.conf.include = ["kefu.jobs"]
 # The same jobs and intervals as kefu.jobs.JOBS (a test keeps the two in step).
 app.conf.beat_schedule = {
-    "dispatch-outbox": {"task": "kefu.notify.dispatch_outbox", "schedule": 5.0},
-    "sla-sweep": {"task": "kefu.sla.sweep", "schedule": 30.0},
+    "outbox-dispatcher": {"task": "kefu.notify.dispatch_outbox", "schedule": 2.0},
+    "sla-sweeper": {"task": "kefu.sla.sweep", "schedule": 30.0},
     "retention": {"task": "kefu.archive.retention", "schedule": 24 * 3600.0},
 }

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
+
 from kefu.errors import Conflict
 from kefu.escalation.actions import open_breach_supervision, supervise_serious, take_appeal
+from kefu.escalation.models import CoHandlingTask
 from kefu.escalation.queries import count_open_subtasks
 from kefu.orgs.actors import Actor
 from kefu.workorders import reactions
@@ -27,6 +32,12 @@ def supervise_when_serious(wo: WorkOrder, actor: Actor) -> None:
     if wo.severity != Severity.NORMAL and wo.kind in (WorkOrderKind.COMPLAINT,
                                                        WorkOrderKind.APPEAL):
         supervise_serious(wo, actor)
+
+
+@reactions.widens_scope
+def co_handled_by(units: list[int]) -> QuerySet[Any, Any]:
+    """Staff see the work their units' departments co-handle (协办), wherever it is."""
+    return CoHandlingTask.objects.filter(department__unit_id__in=units).values("work_order_id")
 
 
 reactions.after_breaches(open_breach_supervision)

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
 from kefu.errors import InvalidInput, NotFound
 from kefu.orgs.actors import Actor
 from kefu.orgs.queries import list_units_in_scope
 from kefu.surveys.links import survey_id_from_token
-from kefu.surveys.models import Survey
+from kefu.surveys.models import ReturnVisit, Survey, VisitStatus
 from kefu.workorders.choices import Channel
 from kefu.workorders.models import WorkOrder
 
@@ -113,3 +114,8 @@ def _label(group: str, row: dict[str, object], label: str) -> str:
     if group == "team":
         return f"{row['team__unit__name']} · {row[label]}"
     return str(row[label])
+
+
+def pending_visit_ids() -> QuerySet[ReturnVisit, Any]:
+    """The work orders whose return visit is still to be made, as a subquery of their ids."""
+    return ReturnVisit.objects.filter(status=VisitStatus.PENDING).values("work_order_id")

@@ -12,7 +12,8 @@ change, inside its transaction:
 - a breach reaction runs once per sweep batch with every breach of the batch, so it can write
   its rows in bulk;
 - the appeal taker is the one step that opens an appeal of a finished work order, for apps
-  that find a customer dissatisfied after closure.
+  that find a customer dissatisfied after closure;
+- a scope widening adds the work orders a member of staff sees beyond their units' own.
 
 Nothing runs on `save()` or through signals: a reader of an action finds its extension point
 by name (`run_guards`, `run_reactions`), and `registered()` lists what is declared."""
@@ -22,12 +23,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kefu.errors import Conflict
 from kefu.orgs.actors import Actor
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.transitions import TRANSITIONS
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 Guard = Callable[[WorkOrder, Actor], None]
 Reaction = Callable[[WorkOrder, Actor], None]
@@ -49,11 +53,14 @@ class Breach:
 
 
 BreachReaction = Callable[[list[Breach], datetime], None]
+# From the ids of the units in a member of staff's scope, the ids of more work orders they see.
+ScopeWidening = Callable[[list[int]], "QuerySet[Any, Any]"]
 
 _guards: dict[str, list[Guard]] = {}
 _reactions: dict[str, list[Reaction]] = {}
 _breach_reactions: list[BreachReaction] = []
 _appeal_takers: list[AppealTaker] = []
+_scope_widenings: list[ScopeWidening] = []
 
 
 def _known(names: tuple[str, ...]) -> tuple[str, ...]:
@@ -88,6 +95,17 @@ def after_breaches(fn: BreachReaction) -> BreachReaction:
     if fn not in _breach_reactions:
         _breach_reactions.append(fn)
     return fn
+
+
+def widens_scope(fn: ScopeWidening) -> ScopeWidening:
+    """Declare more work orders a member of staff sees, from the units in their scope."""
+    if fn not in _scope_widenings:
+        _scope_widenings.append(fn)
+    return fn
+
+
+def scope_widenings() -> tuple[ScopeWidening, ...]:
+    return tuple(_scope_widenings)
 
 
 def takes_appeals(fn: AppealTaker) -> AppealTaker:
@@ -131,4 +149,5 @@ def registered() -> dict[str, list[str]]:
     listing |= {f"after:{t}": [name(fn) for fn in fns] for t, fns in _reactions.items()}
     listing["after:breaches"] = [name(fn) for fn in _breach_reactions]
     listing["takes:appeals"] = [name(fn) for fn in _appeal_takers]
+    listing["widens:scope"] = [name(fn) for fn in _scope_widenings]
     return {key: value for key, value in sorted(listing.items()) if value}
