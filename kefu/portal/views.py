@@ -10,9 +10,9 @@ from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kefu.console.error_handling import ErrorPage, View, renders_errors
 from kefu.errors import InvalidInput, KefuError, NotFound
 from kefu.escalation.actions import APPEALABLE_KINDS, FINISHED, open_appeal
 from kefu.escalation.queries import appeal_of, list_appeals_of
@@ -20,6 +20,7 @@ from kefu.orgs.actors import Actor, NotAnActor, actor_for_user
 from kefu.portal.actions import send_login_code, verify_login_code
 from kefu.sla.queries import list_clock_views
 from kefu.surveys.actions import SurveyAnswers, answer_survey_by_link, answer_survey_on_portal
+from kefu.surveys.models import Survey
 from kefu.surveys.queries import find_survey_by_token, is_survey_open, latest_survey
 from kefu.workorders import actions
 from kefu.workorders.attachments import add_attachment
@@ -35,9 +36,19 @@ from kefu.workorders.queries import (
 from kefu.workorders.transitions import allowed_transitions
 
 PORTAL_SESSION_SECONDS = 30 * 60  # idle timeout for customers
+PORTAL_ERROR_PAGE = "portal/error.html"
 
 
-def customer_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+def portal_errors(page: ErrorPage | None = None) -> Callable[[View], View]:
+    """The console's way of answering a KefuError, with the portal's error page."""
+    return renders_errors(page, template=PORTAL_ERROR_PAGE)
+
+
+def customer_view(view: View) -> View:
+    """Signed-in customers only; the view receives the actor. A KefuError it raises is
+    answered with the error page unless the view names a page of its own."""
+    answered = portal_errors()(view)
+
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
@@ -47,35 +58,36 @@ def customer_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRe
         if actor is None or not actor.is_customer:
             return HttpResponseRedirect(reverse("portal:login"))
         request.session.set_expiry(PORTAL_SESSION_SECONDS)
-        return view(request, actor, *args, **kwargs)
+        return answered(request, actor, *args, **kwargs)
 
     return wrapper
 
 
-def _message(error: KefuError) -> str:
-    return error.message(get_language() or "zh-hans")
+def _login_page(request: HttpRequest, *, sent: bool = False,
+                error: KefuError | None = None) -> HttpResponse:
+    return render(request, "portal/login.html", {
+        "phone": request.POST.get("phone", "").strip(), "sent": sent, "error": error})
+
+
+def _login_form(request: HttpRequest, error: KefuError) -> HttpResponse:
+    """The sign-in form again; a wrong code keeps the code field open."""
+    return _login_page(request, sent=request.POST.get("step") == "verify", error=error)
 
 
 @require_http_methods(["GET", "POST"])
+@portal_errors(_login_form)
 def sign_in(request: HttpRequest) -> HttpResponse:
-    context: dict[str, Any] = {"phone": request.POST.get("phone", "").strip(), "sent": False}
-    if request.method == "POST":
-        try:
-            if request.POST.get("step") == "verify":
-                customer = verify_login_code(phone=context["phone"],
-                                             code=request.POST.get("code", ""))
-                assert customer.user is not None
-                login(request, customer.user,
-                      backend="django.contrib.auth.backends.ModelBackend")
-                request.session.set_expiry(PORTAL_SESSION_SECONDS)
-                return HttpResponseRedirect(reverse("portal:home"))
-            send_login_code(phone=context["phone"])
-            context["sent"] = True
-        except KefuError as error:
-            context["error"] = error
-            context["sent"] = request.POST.get("step") == "verify"
-            return render(request, "portal/login.html", context, status=error.http_status)
-    return render(request, "portal/login.html", context)
+    if request.method != "POST":
+        return _login_page(request)
+    phone = request.POST.get("phone", "").strip()
+    if request.POST.get("step") == "verify":
+        customer = verify_login_code(phone=phone, code=request.POST.get("code", ""))
+        assert customer.user is not None
+        login(request, customer.user, backend="django.contrib.auth.backends.ModelBackend")
+        request.session.set_expiry(PORTAL_SESSION_SECONDS)
+        return HttpResponseRedirect(reverse("portal:home"))
+    send_login_code(phone=phone)
+    return _login_page(request, sent=True)
 
 
 @require_POST
@@ -90,27 +102,34 @@ def home(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(request, "portal/home.html", {"actor": actor, "orders": orders})
 
 
+def _submitted(request: HttpRequest) -> dict[str, str]:
+    return {k: request.POST.get(k, "").strip() for k in ("kind", "title", "content")}
+
+
+def _submit_form(request: HttpRequest, error: KefuError, actor: Actor) -> HttpResponse:
+    """The form again, as it was filled in, with the refusal."""
+    return render(request, "portal/new.html",
+                  {"actor": actor, "values": _submitted(request), "error": error})
+
+
 @require_http_methods(["GET", "POST"])
 @customer_view
+@portal_errors(_submit_form)
 def submit(request: HttpRequest, actor: Actor) -> HttpResponse:
-    values = {k: request.POST.get(k, "").strip() for k in ("kind", "title", "content")}
     if request.method == "GET":
         return render(request, "portal/new.html", {"actor": actor, "values": {"kind":
                                                                               "complaint"}})
-    try:
-        wo, _ = actions.create_work_order(
-            actor=actor, intake=actions.Intake(
-                kind=values["kind"] if values["kind"] in ("complaint", "consultation")
-                else "complaint", channel="web", title=values["title"],
-                content=values["content"]),
-            idempotency_key=request.POST.get("idempotency_key") or None)
-        upload = request.FILES.get("file")
-        if upload is not None:
-            add_attachment(actor=actor, work_order_id=wo.pk, name=upload.name or "attachment",
-                           content_type=upload.content_type or "", stream=upload)
-    except KefuError as error:
-        return render(request, "portal/new.html", {"actor": actor, "values": values,
-                                                   "error": error}, status=error.http_status)
+    values = _submitted(request)
+    wo, _ = actions.create_work_order(
+        actor=actor, intake=actions.Intake(
+            kind=values["kind"] if values["kind"] in ("complaint", "consultation")
+            else "complaint", channel="web", title=values["title"],
+            content=values["content"]),
+        idempotency_key=request.POST.get("idempotency_key") or None)
+    upload = request.FILES.get("file")
+    if upload is not None:
+        add_attachment(actor=actor, work_order_id=wo.pk, name=upload.name or "attachment",
+                       content_type=upload.content_type or "", stream=upload)
     return HttpResponseRedirect(reverse("portal:detail", args=[wo.pk]))
 
 
@@ -127,28 +146,23 @@ def _detail(request: HttpRequest, actor: Actor, wo_id: int, **extra: Any) -> Htt
         "survey": survey if is_survey_open(survey := latest_survey(wo)) else None,
         "can_appeal": wo.kind in APPEALABLE_KINDS and wo.status in FINISHED,
         "appeals": list_appeals_of(actor, wo), "appeal": appeal_of(wo), **extra,
-    }, status=extra.get("status", 200))
+    })
 
 
-def _detail_with_error(request: HttpRequest, actor: Actor, wo_id: int,
-                       **errors: KefuError) -> HttpResponse:
-    """The work order page again with the error by its form, or the error page when the work
-    order itself cannot be shown."""
-    status = next(iter(errors.values())).http_status
-    try:
-        return _detail(request, actor, wo_id, status=status, **errors)
-    except KefuError as outer:
-        return render(request, "portal/error.html", {"message": _message(outer)},
-                      status=outer.http_status)
+def _detail_form(name: str) -> ErrorPage:
+    """The work order page again, with the error by the form: `name` is the page's place for
+    it (error, survey_error, appeal_error)."""
+
+    def page(request: HttpRequest, error: KefuError, actor: Actor, wo_id: int,
+             **_: Any) -> HttpResponse:
+        return _detail(request, actor, wo_id, **{name: error})
+
+    return page
 
 
 @customer_view
 def detail(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
-    try:
-        return _detail(request, actor, wo_id)
-    except KefuError as error:
-        return render(request, "portal/error.html", {"message": _message(error)},
-                      status=error.http_status)
+    return _detail(request, actor, wo_id)
 
 
 PORTAL_MOVES = {"resume", "close", "reopen", "withdraw"}
@@ -156,6 +170,7 @@ PORTAL_MOVES = {"resume", "close", "reopen", "withdraw"}
 
 @require_POST
 @customer_view
+@portal_errors(_detail_form("error"))
 def act(request: HttpRequest, actor: Actor, wo_id: int, name: str) -> HttpResponse:
     score = request.POST.get("satisfaction_score", "")
     values: dict[str, Any] = {
@@ -163,12 +178,9 @@ def act(request: HttpRequest, actor: Actor, wo_id: int, name: str) -> HttpRespon
         "feedback": request.POST.get("feedback", ""),
         "satisfaction_score": int(score) if score.isdigit() else None,
     }
-    try:
-        if name not in PORTAL_MOVES:
-            raise InvalidInput("不支持的操作", "Not available here")
-        perform_transition(actor=actor, work_order_id=wo_id, name=name, values=values)
-    except KefuError as error:
-        return _detail_with_error(request, actor, wo_id, error=error)
+    if name not in PORTAL_MOVES:
+        raise InvalidInput("不支持的操作", "Not available here")
+    perform_transition(actor=actor, work_order_id=wo_id, name=name, values=values)
     return HttpResponseRedirect(reverse("portal:detail", args=[wo_id]))
 
 
@@ -176,55 +188,57 @@ def act(request: HttpRequest, actor: Actor, wo_id: int, name: str) -> HttpRespon
 def attachment(request: HttpRequest, actor: Actor, wo_id: int, attachment_id: int
                ) -> HttpResponseBase:
     """Only what the customer uploaded themself: staff evidence stays internal."""
-    try:
-        found = get_attachment(actor, wo_id, attachment_id)
-        if found.uploaded_by_user_id != actor.user_id:
-            raise NotFound("附件不存在", "No such attachment")
-        return attachment_response(found)
-    except KefuError as error:
-        return render(request, "portal/error.html", {"message": _message(error)},
-                      status=error.http_status)
+    found = get_attachment(actor, wo_id, attachment_id)
+    if found.uploaded_by_user_id != actor.user_id:
+        raise NotFound("附件不存在", "No such attachment")
+    return attachment_response(found)
 
 
 @require_http_methods(["GET", "POST"])
-def survey(request: HttpRequest, token: str) -> HttpResponse:
+@portal_errors()
+def survey(request: HttpRequest, token: str) -> HttpResponseBase:
     """The survey link from an SMS or email: no sign-in, the signed token is the key."""
-    try:
-        found = find_survey_by_token(token)
-    except KefuError as error:
-        return render(request, "portal/error.html", {"message": _message(error)},
-                      status=error.http_status)
-    context: dict[str, Any] = {"number": found.work_order.number, "action": request.path}
+    found = find_survey_by_token(token)
     if request.method == "POST":
-        try:
-            answer_survey_by_link(token=token, answers=SurveyAnswers.from_form(request.POST))
-        except KefuError as error:
-            context.update(error=error, values=request.POST)
-            return render(request, "portal/survey.html", context, status=error.http_status)
-        return render(request, "portal/survey.html", {**context, "thanks": True})
+        return _answer_by_link(request, found, token)
+    context = _survey_context(request, found)
     if not is_survey_open(found):
         context["closed"] = True
     return render(request, "portal/survey.html", context)
 
 
+def _survey_context(request: HttpRequest, found: Survey) -> dict[str, Any]:
+    return {"number": found.work_order.number, "action": request.path}
+
+
+def _survey_form(request: HttpRequest, error: KefuError, found: Survey,
+                 token: str) -> HttpResponse:
+    """The survey again, as it was answered, with the refusal."""
+    return render(request, "portal/survey.html", {
+        **_survey_context(request, found), "error": error, "values": request.POST})
+
+
+@portal_errors(_survey_form)
+def _answer_by_link(request: HttpRequest, found: Survey, token: str) -> HttpResponse:
+    answer_survey_by_link(token=token, answers=SurveyAnswers.from_form(request.POST))
+    return render(request, "portal/survey.html",
+                  {**_survey_context(request, found), "thanks": True})
+
+
 @require_POST
 @customer_view
+@portal_errors(_detail_form("survey_error"))
 def answer_survey(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
-    try:
-        answer_survey_on_portal(actor=actor, work_order_id=wo_id,
-                                answers=SurveyAnswers.from_form(request.POST))
-    except KefuError as error:
-        return _detail_with_error(request, actor, wo_id, survey_error=error)
+    answer_survey_on_portal(actor=actor, work_order_id=wo_id,
+                            answers=SurveyAnswers.from_form(request.POST))
     return HttpResponseRedirect(reverse("portal:detail", args=[wo_id]))
 
 
 @require_POST
 @customer_view
+@portal_errors(_detail_form("appeal_error"))
 def appeal(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
     """The customer is not satisfied with a closed complaint: appeal it."""
-    try:
-        created = open_appeal(actor=actor, original_id=wo_id,
-                              reason=request.POST.get("reason", ""))
-    except KefuError as error:
-        return _detail_with_error(request, actor, wo_id, appeal_error=error)
+    created = open_appeal(actor=actor, original_id=wo_id,
+                          reason=request.POST.get("reason", ""))
     return HttpResponseRedirect(reverse("portal:detail", args=[created.work_order_id]))

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from kefu.customers.crypto import digest
 from kefu.customers.validators import normalise_phone
 from kefu.errors import NotFound
-from kefu.escalation.models import CoHandlingTask
 from kefu.orgs.actors import Actor
 from kefu.orgs.models import Staff
 from kefu.orgs.queries import unit_ids_in_scope
+from kefu.workorders import reactions
 from kefu.workorders.models import (
     Attachment,
     Category,
@@ -40,11 +41,11 @@ def scoped_work_orders(actor: Actor) -> QuerySet[WorkOrder]:
         return WorkOrder.objects.all()  # the head office: every unit is in scope
     units = unit_ids_in_scope(actor)
     people = Staff.objects.filter(unit_id__in=units).values("id")
-    # ...and what their units' departments co-handle (协办).
-    co_handled = CoHandlingTask.objects.filter(department__unit_id__in=units).values(
-        "work_order_id")
-    return WorkOrder.objects.filter(Q(unit_id__in=units) | Q(owner_id__in=people)
-                                    | Q(handler_id__in=people) | Q(id__in=co_handled))
+    scope = Q(unit_id__in=units) | Q(owner_id__in=people) | Q(handler_id__in=people)
+    # ...and what the apps add, such as the work their units' departments co-handle (协办).
+    for widening in reactions.scope_widenings():
+        scope |= Q(id__in=widening(units))
+    return WorkOrder.objects.filter(scope)
 
 
 def get_work_order(actor: Actor, work_order_id: int) -> WorkOrder:
@@ -92,7 +93,8 @@ class WorkOrderFilter:
     is_overdue: bool | None = None
     due_before: datetime | None = None
     is_awaiting_approval: bool | None = None
-    has_pending_visit: bool | None = None
+    # Only these work orders (ids from another app's query, e.g. pending return visits).
+    among: QuerySet[Any] | None = None
 
 
 def list_work_orders(
@@ -139,11 +141,8 @@ def list_work_orders(
               .values("work_order_id"))
             | Q(id__in=DeadlineExtension.objects.filter(status="pending")
                 .values("clock__work_order_id")))
-    if f.has_pending_visit:
-        from kefu.surveys.models import ReturnVisit
-
-        qs = qs.filter(id__in=ReturnVisit.objects.filter(status="pending")
-                       .values("work_order_id"))
+    if f.among is not None:
+        qs = qs.filter(id__in=f.among)
     if f.is_unassigned is not None:
         qs = qs.filter(handler__isnull=f.is_unassigned)
     if before_id is not None:
@@ -269,15 +268,23 @@ class LinkedOrder:
 def list_links(actor: Actor, wo: WorkOrder) -> list[LinkedOrder]:
     """Work orders linked to this one, both directions, those in the actor's scope."""
     visible = scoped_work_orders(actor)
+    # Both directions in one statement, and of the other work order only what is shown: a
+    # whole row would also decrypt its contact fields.
+    links = list(WorkOrderLink.objects
+                 .filter(Q(source=wo, target__in=visible) | Q(target=wo, source__in=visible))
+                 .select_related("source", "target")
+                 .only("source_id", "target_id", "kind", "note", "source__number",
+                       "source__status", "target__number", "target__status")
+                 .order_by("id"))
     found: list[LinkedOrder] = []
-    for link in (WorkOrderLink.objects.filter(source=wo, target__in=visible)
-                 .select_related("target").order_by("id")):
-        kind = "split_from" if link.kind == LinkKind.SPLIT else "related"
-        found.append(LinkedOrder(link.target_id, link.target.number or "", link.target.status,
-                                 kind, link.note))
-    for link in (WorkOrderLink.objects.filter(target=wo, source__in=visible)
-                 .select_related("source").order_by("id")):
-        kind = "split_into" if link.kind == LinkKind.SPLIT else "related"
-        found.append(LinkedOrder(link.source_id, link.source.number or "", link.source.status,
-                                 kind, link.note))
+    for link in links:
+        if link.source_id == wo.pk:
+            kind = "split_from" if link.kind == LinkKind.SPLIT else "related"
+            found.append(LinkedOrder(link.target_id, link.target.number or "",
+                                     link.target.status, kind, link.note))
+    for link in links:
+        if link.target_id == wo.pk:
+            kind = "split_into" if link.kind == LinkKind.SPLIT else "related"
+            found.append(LinkedOrder(link.source_id, link.source.number or "",
+                                     link.source.status, kind, link.note))
     return found

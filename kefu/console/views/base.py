@@ -4,21 +4,21 @@ page's context."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBase,
 )
 from django.shortcuts import render
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kefu.console.error_handling import ErrorPage, View, renders_errors
 from kefu.console.fields import FORM_FIELDS, SPECS
 from kefu.errors import KefuError
 from kefu.escalation.actions import (
@@ -55,8 +55,10 @@ from kefu.surveys.queries import is_survey_open, latest_survey
 from kefu.workorders.actions import missing_record_content
 from kefu.workorders.choices import (
     OPEN_STATUSES,
+    WorkOrderKind,
     WorkOrderStatus,
 )
+from kefu.workorders.models import Reply
 from kefu.workorders.queries import (
     get_work_order,
     list_categories,
@@ -66,11 +68,12 @@ from kefu.workorders.queries import (
 from kefu.workorders.severity import suggestions_above_current
 from kefu.workorders.transitions import allowed_transitions
 
-View = Callable[..., HttpResponseBase]
 TIER_LABELS = {1: _("一级（总部）"), 2: _("二级（省公司）"), 3: _("三级（地市/区县）")}
 
-def staff_view(view: Callable[..., HttpResponseBase]) -> View:
-    """Signed-in staff only; the view receives the actor."""
+def staff_view(view: View) -> View:
+    """Signed-in staff only; the view receives the actor. A KefuError it raises is answered
+    with the error page unless the view names a page of its own with `renders_errors`."""
+    answered = renders_errors()(view)
 
     @login_required
     @wraps(view)
@@ -83,12 +86,9 @@ def staff_view(view: Callable[..., HttpResponseBase]) -> View:
         if not actor.is_staff:
             return render(request, "console/error.html", {"message": "该账号没有控制台权限"},
                           status=403)
-        return view(request, actor, *args, **kwargs)
+        return answered(request, actor, *args, **kwargs)
 
     return wrapper
-
-def error_text(error: KefuError) -> str:
-    return error.message(get_language() or "zh-hans")
 
 def parse_int(value: str | None) -> int | None:
     try:
@@ -98,6 +98,8 @@ def parse_int(value: str | None) -> int | None:
 
 def detail_context(actor: Actor, wo_id: int, **extra: Any) -> dict[str, Any]:
     wo = get_work_order(actor, wo_id)
+    # The page lists the replies and the archive review asks whether there are any: one read.
+    prefetch_related_objects([wo], Prefetch("replies", queryset=Reply.objects.order_by("id")))
     moves = allowed_transitions(wo.kind, wo.status, actor)
     forms = [
         {"transition": t, "fields": [SPECS[name] for name in FORM_FIELDS[t.name]]}
@@ -109,7 +111,7 @@ def detail_context(actor: Actor, wo_id: int, **extra: Any) -> dict[str, Any]:
         and wo.status in OPEN_STATUSES and (not wo.is_escalated or wo.tier > 1),
         "higher_tiers": [(t, TIER_LABELS[t]) for t in range(wo.tier - 1, 0, -1)],
         "can_approve": has_capability(actor.role, APPROVE_COMPENSATION),
-        "plans": wo.plans.order_by("id"), "replies": wo.replies.order_by("id"),
+        "plans": wo.plans.order_by("id"), "replies": wo.replies.all(),
         "clocks": list_clock_views(wo),
         "extensions": DeadlineExtension.objects.filter(clock__work_order=wo).select_related(
             "clock").order_by("id"),
@@ -118,7 +120,9 @@ def detail_context(actor: Actor, wo_id: int, **extra: Any) -> dict[str, Any]:
         "can_decide_extension": str(actor.role) == "manager",
         "hold": wo.legal_holds.filter(lifted_at__isnull=True).first(),
         "visit": ReturnVisit.objects.filter(work_order=wo).first(),
-        "appeal": appeal_of(wo), "appeals": list_appeals_of(actor, wo),
+        # Only an appeal work order has an appeal record, and only an appealable kind appeals.
+        "appeal": appeal_of(wo) if wo.kind == WorkOrderKind.APPEAL else None,
+        "appeals": list_appeals_of(actor, wo) if wo.kind in APPEALABLE_KINDS else [],
         **co_handling_context(actor, wo),
         "supervision": list_supervision_of(wo), "evaluations": Evaluation.choices,
         "links": list_links(actor, wo), "can_split": wo.status in OPEN_STATUSES
@@ -151,14 +155,15 @@ def co_handling_context(actor: Actor, wo: Any) -> dict[str, Any]:
         "department_staff": list_department_staff([t.department_id for t in subtasks]),
     }
 
-def detail_with_error(request: HttpRequest, actor: Actor, wo_id: int, form: str,
-                       error: KefuError) -> HttpResponse:
-    try:
-        context = detail_context(actor, wo_id, errors={form: error}, open_form=form)
-    except KefuError as outer:
-        return render(request, "console/error.html", {"message": error_text(outer)},
-                      status=outer.http_status)
-    return render(request, "console/detail.html", context, status=error.http_status)
+def detail_form(form: str) -> ErrorPage:
+    """The work order page again, `form` open with the error by it."""
+
+    def page(request: HttpRequest, error: KefuError, actor: Actor, wo_id: int,
+             **_: Any) -> HttpResponse:
+        return render(request, "console/detail.html",
+                      detail_context(actor, wo_id, errors={form: error}, open_form=form))
+
+    return page
 
 def parse_datetime_local(value: str | None) -> datetime | None:
     """A browser's datetime-local value, read as Beijing time."""

@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from kefu.console.views.base import detail_with_error, parse_int, staff_view
-from kefu.errors import KefuError
+from kefu.console.error_handling import renders_errors
+from kefu.console.views.base import detail_form, parse_int, staff_view
 from kefu.escalation.actions import (
     EscalationApplication,
     assign_subtask,
@@ -24,48 +24,40 @@ def _back(wo_id: int) -> HttpResponse:
 
 @require_POST
 @staff_view
+@renders_errors(detail_form("co_handling"))
 def escalation_request(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
     ids = tuple(i for i in (parse_int(v) for v in request.POST.getlist("department_ids")) if i)
-    try:
-        request_escalation(actor=actor, work_order_id=wo_id, application=EscalationApplication(
-            condition=request.POST.get("condition", ""), reason=request.POST.get("reason", ""),
-            tier=parse_int(request.POST.get("tier")), department_ids=ids,
-            working_days=parse_int(request.POST.get("working_days")) or 0))
-    except KefuError as error:
-        return detail_with_error(request, actor, wo_id, "co_handling", error)
+    request_escalation(actor=actor, work_order_id=wo_id, application=EscalationApplication(
+        condition=request.POST.get("condition", ""), reason=request.POST.get("reason", ""),
+        tier=parse_int(request.POST.get("tier")), department_ids=ids,
+        working_days=parse_int(request.POST.get("working_days")) or 0))
     return _back(wo_id)
 
 
 @require_POST
 @staff_view
+@renders_errors(detail_form("co_handling"))
 def escalation_decision(request: HttpRequest, actor: Actor, wo_id: int,
                         request_id: int) -> HttpResponse:
-    try:
-        decide_escalation(actor=actor, request_id=request_id,
-                          is_approved=request.POST.get("decision") == "approve",
-                          note=request.POST.get("note", ""))
-    except KefuError as error:
-        return detail_with_error(request, actor, wo_id, "co_handling", error)
+    decide_escalation(actor=actor, request_id=request_id,
+                      is_approved=request.POST.get("decision") == "approve",
+                      note=request.POST.get("note", ""))
     return _back(wo_id)
 
 
 @require_POST
 @staff_view
+@renders_errors(detail_form("co_handling"))
 def subtask_assign(request: HttpRequest, actor: Actor, wo_id: int, task_id: int) -> HttpResponse:
-    try:
-        assign_subtask(actor=actor, task_id=task_id,
-                       handler_id=parse_int(request.POST.get("handler_id")) or 0)
-    except KefuError as error:
-        return detail_with_error(request, actor, wo_id, "co_handling", error)
+    assign_subtask(actor=actor, task_id=task_id,
+                   handler_id=parse_int(request.POST.get("handler_id")) or 0)
     return _back(wo_id)
 
 
 @require_POST
 @staff_view
+@renders_errors(detail_form("co_handling"))
 def subtask_complete(request: HttpRequest, actor: Actor, wo_id: int,
                      task_id: int) -> HttpResponse:
-    try:
-        complete_subtask(actor=actor, task_id=task_id, result=request.POST.get("result", ""))
-    except KefuError as error:
-        return detail_with_error(request, actor, wo_id, "co_handling", error)
+    complete_subtask(actor=actor, task_id=task_id, result=request.POST.get("result", ""))
     return _back(wo_id)

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from kefu.console.views.base import error_text, parse_datetime_local, parse_int, staff_view
+from kefu.console.error_handling import ErrorPage, renders_errors
+from kefu.console.views.base import parse_datetime_local, parse_int, staff_view
 from kefu.errors import KefuError
 from kefu.incidents.actions import (
     COMMANDERS,
@@ -49,7 +50,7 @@ def _choices(actor: Actor) -> dict[str, Any]:
 
 
 @staff_view
-def incidents(request: HttpRequest, actor: Actor) -> HttpResponse:
+def incidents(request: HttpRequest, actor: Actor) -> HttpResponseBase:
     if request.method == "POST":
         return _report(request, actor)
     return _list_page(request, actor, request.GET.get("state", "open"))
@@ -57,18 +58,20 @@ def incidents(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 def _list_page(request: HttpRequest, actor: Actor, state: str, *, values: Any = None,
                error: KefuError | None = None) -> HttpResponse:
-    try:
-        rows = list(list_incidents(actor, state=state).prefetch_related("clocks__policy")[:500])
-    except KefuError as outer:
-        return render(request, "console/error.html", {"message": error_text(outer)},
-                      status=outer.http_status)
+    rows = list(list_incidents(actor, state=state).prefetch_related("clocks__policy")[:500])
     return render(request, "console/incidents.html", {
         "actor": actor, "state": state, "states": [(s, STATE_LABELS[s]) for s in INCIDENT_STATES],
         "rows": [(i, clock_views(i.clocks.all())) for i in rows],
         "units": list_units_in_scope(actor).order_by("path"), "values": values or {},
-        "error": error, **_choices(actor)}, status=error.http_status if error else 200)
+        "error": error, **_choices(actor)})
 
 
+def _report_form(request: HttpRequest, error: KefuError, actor: Actor) -> HttpResponse:
+    """The list of open incidents again, the report as it was filled in, with the refusal."""
+    return _list_page(request, actor, "open", values=request.POST, error=error)
+
+
+@renders_errors(_report_form)
 def _report(request: HttpRequest, actor: Actor) -> HttpResponse:
     post = request.POST
     report = IncidentReport(
@@ -81,10 +84,7 @@ def _report(request: HttpRequest, actor: Actor) -> HttpResponse:
         initial_cause=post.get("initial_cause", ""), measures=post.get("measures", ""),
         expected_recovery_at=parse_datetime_local(post.get("expected_recovery_at")),
         unit_id=parse_int(post.get("unit_id")), is_drill=post.get("is_drill") == "on")
-    try:
-        incident = report_incident(actor=actor, report=report)
-    except KefuError as error:
-        return _list_page(request, actor, "open", values=post, error=error)
+    incident = report_incident(actor=actor, report=report)
     return HttpResponseRedirect(reverse("console:incident", args=[incident.pk]))
 
 
@@ -95,32 +95,33 @@ def incident(request: HttpRequest, actor: Actor, incident_id: int) -> HttpRespon
 
 def _page(request: HttpRequest, actor: Actor, incident_id: int, *, form: str = "",
           error: KefuError | None = None) -> HttpResponse:
-    try:
-        found = get_incident(actor, incident_id)
-    except KefuError as outer:
-        return render(request, "console/error.html", {"message": error_text(outer)},
-                      status=outer.http_status)
+    found = get_incident(actor, incident_id)
     return render(request, "console/incident.html", {
         "actor": actor, "incident": found,
         "clocks": clock_views(found.clocks.select_related("policy")),
         "notices": found.notices.all(), "events": found.events.all(),
         "missing": missing_for_notice(found), "errors": {form: error} if error else {},
         "open_form": form, "is_open": found.status != IncidentStatus.CLOSED,
-        **_choices(actor)}, status=error.http_status if error else 200)
+        **_choices(actor)})
 
 
-def _after(request: HttpRequest, actor: Actor, incident_id: int, form: str,
-           change: Any) -> HttpResponse:
-    """Run one change; back to the page, or the page again with the form's error."""
-    try:
-        change()
-    except KefuError as error:
+def _incident_form(form: str) -> ErrorPage:
+    """The incident page again, `form` open with the error by it."""
+
+    def page(request: HttpRequest, error: KefuError, actor: Actor,
+             incident_id: int) -> HttpResponse:
         return _page(request, actor, incident_id, form=form, error=error)
+
+    return page
+
+
+def _back(incident_id: int, form: str) -> HttpResponse:
     return HttpResponseRedirect(reverse("console:incident", args=[incident_id]) + f"#{form}")
 
 
 @require_POST
 @staff_view
+@renders_errors(_incident_form("report"))
 def incident_update(request: HttpRequest, actor: Actor, incident_id: int) -> HttpResponse:
     post = request.POST
     changes = IncidentChanges(
@@ -129,33 +130,36 @@ def incident_update(request: HttpRequest, actor: Actor, incident_id: int) -> Htt
         affected_scope=post.get("affected_scope"), initial_cause=post.get("initial_cause"),
         measures=post.get("measures"),
         expected_recovery_at=parse_datetime_local(post.get("expected_recovery_at")))
-    return _after(request, actor, incident_id, "report", lambda: update_incident(
-        actor=actor, incident_id=incident_id, changes=changes,
-        version=parse_int(post.get("version"))))
+    update_incident(actor=actor, incident_id=incident_id, changes=changes,
+                    version=parse_int(post.get("version")))
+    return _back(incident_id, "report")
 
 
 @require_POST
 @staff_view
+@renders_errors(_incident_form("notices"))
 def incident_notice(request: HttpRequest, actor: Actor, incident_id: int) -> HttpResponse:
     notice = NoticeInput(audience=request.POST.get("audience", ""),
                          channels=tuple(request.POST.getlist("channels")),
                          text=request.POST.get("text", ""))
-    return _after(request, actor, incident_id, "notices", lambda: issue_notice(
-        actor=actor, incident_id=incident_id, notice=notice))
+    issue_notice(actor=actor, incident_id=incident_id, notice=notice)
+    return _back(incident_id, "notices")
 
 
 @require_POST
 @staff_view
+@renders_errors(_incident_form("recovery"))
 def incident_recover(request: HttpRequest, actor: Actor, incident_id: int) -> HttpResponse:
-    return _after(request, actor, incident_id, "recovery", lambda: recover_incident(
-        actor=actor, incident_id=incident_id, note=request.POST.get("note", "")))
+    recover_incident(actor=actor, incident_id=incident_id, note=request.POST.get("note", ""))
+    return _back(incident_id, "recovery")
 
 
 @require_POST
 @staff_view
+@renders_errors(_incident_form("recovery"))
 def incident_close(request: HttpRequest, actor: Actor, incident_id: int) -> HttpResponse:
     review = IncidentReview(root_cause=request.POST.get("root_cause", ""),
                             corrective_actions=request.POST.get("corrective_actions", ""),
                             compensation_summary=request.POST.get("compensation_summary", ""))
-    return _after(request, actor, incident_id, "recovery", lambda: close_incident(
-        actor=actor, incident_id=incident_id, review=review))
+    close_incident(actor=actor, incident_id=incident_id, review=review)
+    return _back(incident_id, "recovery")

@@ -14,9 +14,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kefu.console.views.base import error_text, parse_int, staff_view
+from kefu.console.error_handling import renders_errors
+from kefu.console.views.base import parse_int, staff_view
 from kefu.customers.actions import CustomerDetails
-from kefu.customers.queries import find_customers_by_phone, get_customer
+from kefu.customers.queries import find_customers_by_phone, get_customer, list_customers
 from kefu.errors import KefuError
 from kefu.orgs.actors import Actor
 from kefu.orgs.queries import list_units_in_scope
@@ -37,27 +38,36 @@ INTAKE_FIELDS = ("kind", "channel", "call_id", "title", "content", "customer_nam
                  "customer_phone", "customer_id_number", "customer_address", "category",
                  "severity", "unit", "customer_id", "confirm_duplicate")
 
-@require_http_methods(["GET", "POST"])
-@staff_view
-def intake(request: HttpRequest, actor: Actor) -> HttpResponse:
+def _intake_context(request: HttpRequest, actor: Actor) -> dict[str, Any]:
+    """The intake form as sent, with its choices and the customer it was opened for."""
     values = {f: request.POST.get(f, "").strip() for f in INTAKE_FIELDS}
-    context: dict[str, Any] = {
+    chosen_id = parse_int(request.GET.get("customer") or values["customer_id"])
+    return {
         "actor": actor, "values": values, "errors": None,
         "kinds": WorkOrderKind.choices, "channels": Channel.choices,
         "severities": Severity.choices, "categories": list_categories(),
         "units": list_units_in_scope(actor),
+        # A customer outside the actor's scope is dropped, as if none had been chosen.
+        "chosen": list_customers(actor).filter(pk=chosen_id).first() if chosen_id else None,
     }
-    chosen = parse_int(request.GET.get("customer") or values["customer_id"])
-    if chosen:
-        try:
-            context["chosen"] = get_customer(actor, chosen)
-        except KefuError:
-            chosen = None
+
+def _intake_form(request: HttpRequest, error: KefuError, actor: Actor) -> HttpResponse:
+    """The intake form again, as it was filled in, with the refusal."""
+    return render(request, "console/intake.html",
+                  {**_intake_context(request, actor), "errors": error})
+
+@require_http_methods(["GET", "POST"])
+@staff_view
+@renders_errors(_intake_form)
+def intake(request: HttpRequest, actor: Actor) -> HttpResponse:
+    context = _intake_context(request, actor)
+    values, chosen = context["values"], context["chosen"]
+    chosen_id = chosen.pk if chosen else None
     if request.method == "GET":
         context["values"] = {"kind": "complaint", "channel": "phone", "severity": "normal",
-                             "unit": str(actor.unit_id), "customer_id": chosen or ""}
+                             "unit": str(actor.unit_id), "customer_id": chosen_id or ""}
         return render(request, "console/intake.html", context)
-    known = chosen
+    known = chosen_id
     if known is None and values["customer_phone"]:
         match = find_customers_by_phone(actor, values["customer_phone"]).first()
         known = match.pk if match else None
@@ -70,22 +80,18 @@ def intake(request: HttpRequest, actor: Actor) -> HttpResponse:
         return render(request, "console/intake.html", context, status=409)
     intake_data = actions.Intake(
         kind=values["kind"], channel=values["channel"], call_id=values["call_id"],
-        title=values["title"], content=values["content"], customer_id=chosen,
-        customer=None if chosen else CustomerDetails(
+        title=values["title"], content=values["content"], customer_id=chosen_id,
+        customer=None if chosen_id else CustomerDetails(
             name=values["customer_name"], phone=values["customer_phone"],
             id_number=values["customer_id_number"], address=values["customer_address"],
         ),
         category_id=parse_int(values["category"]), severity=values["severity"] or "normal",
         unit_id=parse_int(values["unit"]),
     )
-    try:
-        wo, _ = actions.create_work_order(
-            actor=actor, intake=intake_data,
-            idempotency_key=request.POST.get("idempotency_key") or None,
-        )
-    except KefuError as error:
-        context["errors"] = error
-        return render(request, "console/intake.html", context, status=error.http_status)
+    wo, _ = actions.create_work_order(
+        actor=actor, intake=intake_data,
+        idempotency_key=request.POST.get("idempotency_key") or None,
+    )
     return HttpResponseRedirect(reverse("console:detail", args=[wo.pk]))
 
 @require_POST
@@ -103,11 +109,7 @@ def customer_lookup(request: HttpRequest, actor: Actor) -> HttpResponse:
 @staff_view
 def customer_view(request: HttpRequest, actor: Actor, customer_id: int) -> HttpResponse:
     """Customer 360: masked details and every work order of theirs in scope, all channels."""
-    try:
-        customer = get_customer(actor, customer_id)
-    except KefuError as error:
-        return render(request, "console/error.html", {"message": error_text(error)},
-                      status=error.http_status)
+    customer = get_customer(actor, customer_id)
     orders = list_work_orders(actor, WorkOrderFilter(customer_id=customer.pk), limit=200)
     return render(request, "console/customer.html",
                   {"actor": actor, "customer": customer, "orders": orders})

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.http import (
@@ -20,13 +21,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from kefu.archive.exports import record_export, stream_work_orders_csv
+from kefu.console.error_handling import error_text, refusal
 from kefu.console.saved_views import delete_view, list_saved_views, save_view
-from kefu.console.views.base import day_after, error_text, parse_date, parse_int, staff_view
+from kefu.console.views.base import day_after, parse_date, parse_int, staff_view
 from kefu.customers.crypto import digest
 from kefu.customers.validators import normalise_phone
-from kefu.errors import InvalidInput, KefuError
+from kefu.errors import InvalidInput
 from kefu.orgs.actors import Actor
 from kefu.orgs.queries import list_staff_in_scope, list_units_in_scope
+from kefu.surveys.queries import pending_visit_ids
 from kefu.workorders import actions
 from kefu.workorders.choices import (
     Channel,
@@ -86,7 +89,7 @@ def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
     elif view == "overdue":
         filters = WorkOrderFilter(**{**base, "is_overdue": True})
     elif view == "visits":
-        filters = WorkOrderFilter(**base, has_pending_visit=True)
+        filters = WorkOrderFilter(**base, among=pending_visit_ids())
     elif view == "to_archive":
         filters = WorkOrderFilter(**{**base, "status": WorkOrderStatus.CLOSED})
     elif view == "approval":
@@ -121,6 +124,23 @@ BULK_ACTIONS = {
     "escalate": _("升级"),
 }
 
+def _bulk_change(actor: Actor, action: str, wo_id: int, text: str,
+                 handler_id: int | None) -> None:
+    if action == "assign":
+        actions.assign_work_order(actor=actor, work_order_id=wo_id,
+                                  handler_id=handler_id or 0, note=text)
+    elif action == "escalate":
+        actions.escalate_work_order(actor=actor, work_order_id=wo_id, reason=text)
+    elif action == "request_info":
+        perform_transition(actor=actor, work_order_id=wo_id, name="request_info",
+                           values={"question": text})
+    elif action == "reject":
+        perform_transition(actor=actor, work_order_id=wo_id, name="reject",
+                           values={"reject_reason": "duplicate", "note": text})
+    else:
+        raise InvalidInput("请选择批量操作", "Choose an action",
+                           fields={"action": list(BULK_ACTIONS)})
+
 @require_POST
 @staff_view
 def bulk(request: HttpRequest, actor: Actor) -> HttpResponse:
@@ -130,24 +150,8 @@ def bulk(request: HttpRequest, actor: Actor) -> HttpResponse:
     handler_id = parse_int(request.POST.get("handler_id"))
     results = []
     for wo_id in [i for i in (parse_int(v) for v in request.POST.getlist("ids")) if i][:200]:
-        try:
-            if action == "assign":
-                actions.assign_work_order(actor=actor, work_order_id=wo_id,
-                                          handler_id=handler_id or 0, note=text)
-            elif action == "escalate":
-                actions.escalate_work_order(actor=actor, work_order_id=wo_id, reason=text)
-            elif action == "request_info":
-                perform_transition(actor=actor, work_order_id=wo_id, name="request_info",
-                                   values={"question": text})
-            elif action == "reject":
-                perform_transition(actor=actor, work_order_id=wo_id, name="reject",
-                                   values={"reject_reason": "duplicate", "note": text})
-            else:
-                raise InvalidInput("请选择批量操作", "Choose an action",
-                                   fields={"action": list(BULK_ACTIONS)})
-            results.append((wo_id, True, ""))
-        except KefuError as error:
-            results.append((wo_id, False, error_text(error)))
+        error = refusal(partial(_bulk_change, actor, action, wo_id, text, handler_id))
+        results.append((wo_id, error is None, error_text(error) if error else ""))
     numbers = {wo.pk: wo.number for wo in
                scoped_numbers(actor, [r[0] for r in results])}
     rows = [(numbers.get(i, str(i)), i, ok, msg) for i, ok, msg in results]
@@ -163,11 +167,7 @@ def saved_view(request: HttpRequest, actor: Actor) -> HttpResponse:
         delete_view(actor=actor, view_id=parse_int(request.POST.get("delete")) or 0)
         return HttpResponseRedirect(reverse("console:queue"))
     query = request.POST.get("query", "")
-    try:
-        save_view(actor=actor, name=request.POST.get("name", ""), query=query)
-    except KefuError as error:
-        return render(request, "console/error.html", {"message": error_text(error)},
-                      status=error.http_status)
+    save_view(actor=actor, name=request.POST.get("name", ""), query=query)
     return HttpResponseRedirect(f"{reverse('console:queue')}?{query}")
 
 @require_POST

@@ -13,8 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kefu.console.views.base import day_after, error_text, parse_date, staff_view
-from kefu.errors import KefuError
+from kefu.console.views.base import day_after, parse_date, staff_view
 from kefu.escalation.actions import DECIDERS
 from kefu.escalation.queries import (
     appeal_figures,
@@ -79,11 +78,7 @@ def surveys_report(request: HttpRequest, actor: Actor) -> HttpResponse:
     group = request.GET.get("group", "unit")
     since = parse_date(request.GET.get("from"))
     until = day_after(parse_date(request.GET.get("to")))
-    try:
-        rows = survey_results(actor, group=group, since=since, until=until)
-    except KefuError as error:
-        return render(request, "console/error.html", {"message": error_text(error)},
-                      status=error.http_status)
+    rows = survey_results(actor, group=group, since=since, until=until)
     return render(request, "console/surveys.html", {
         "actor": actor, "rows": rows, "group": group,
         "groups": [(g, SURVEY_GROUPS[g]) for g in GROUPS],

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from kefu.archive.exports import record_export, stream_supervision_csv
-from kefu.console.views.base import detail_with_error, error_text, parse_int, staff_view
-from kefu.errors import KefuError
+from kefu.console.error_handling import renders_errors
+from kefu.console.views.base import detail_form, parse_int, staff_view
 from kefu.escalation.actions import (
     close_supervision,
     open_supervision,
@@ -33,11 +33,7 @@ STATE_LABELS = {"open": _("督办中"), "overdue": _("已逾期"), "closed": _("
 @staff_view
 def ledger(request: HttpRequest, actor: Actor) -> HttpResponse:
     state = request.GET.get("state", "open")
-    try:
-        entries = list(list_supervision(actor, state=state)[:500])
-    except KefuError as error:
-        return render(request, "console/error.html", {"message": error_text(error)},
-                      status=error.http_status)
+    entries = list(list_supervision(actor, state=state)[:500])
     return render(request, "console/supervision.html", {
         "actor": actor, "entries": entries, "state": state, "now": timezone.now(),
         "states": [(s, STATE_LABELS[s]) for s in SUPERVISION_STATES]})
@@ -60,38 +56,32 @@ def _back(wo_id: int) -> HttpResponse:
 
 @require_POST
 @staff_view
+@renders_errors(detail_form("supervision"))
 def supervise(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
-    try:
-        open_supervision(actor=actor, work_order_id=wo_id,
-                         detail=request.POST.get("detail", ""),
-                         working_days=parse_int(request.POST.get("working_days")) or 0,
-                         report_every_hours=parse_int(request.POST.get("report_every_hours"))
-                         or 24)
-    except KefuError as error:
-        return detail_with_error(request, actor, wo_id, "supervision", error)
+    open_supervision(actor=actor, work_order_id=wo_id,
+                     detail=request.POST.get("detail", ""),
+                     working_days=parse_int(request.POST.get("working_days")) or 0,
+                     report_every_hours=parse_int(request.POST.get("report_every_hours"))
+                     or 24)
     return _back(wo_id)
 
 
 @require_POST
 @staff_view
+@renders_errors(detail_form("supervision"))
 def supervision_report(request: HttpRequest, actor: Actor, wo_id: int,
                        entry_id: int) -> HttpResponse:
-    try:
-        report_supervision_progress(actor=actor, entry_id=entry_id,
-                                    progress=request.POST.get("progress", ""))
-    except KefuError as error:
-        return detail_with_error(request, actor, wo_id, "supervision", error)
+    report_supervision_progress(actor=actor, entry_id=entry_id,
+                                progress=request.POST.get("progress", ""))
     return _back(wo_id)
 
 
 @require_POST
 @staff_view
+@renders_errors(detail_form("supervision"))
 def supervision_close(request: HttpRequest, actor: Actor, wo_id: int,
                       entry_id: int) -> HttpResponse:
-    try:
-        close_supervision(actor=actor, entry_id=entry_id,
-                          evaluation=request.POST.get("evaluation", ""),
-                          note=request.POST.get("note", ""))
-    except KefuError as error:
-        return detail_with_error(request, actor, wo_id, "supervision", error)
+    close_supervision(actor=actor, entry_id=entry_id,
+                      evaluation=request.POST.get("evaluation", ""),
+                      note=request.POST.get("note", ""))
     return _back(wo_id)
