@@ -65,7 +65,7 @@ def test_anonymise_after_three_years_keeps_the_figures(world: World) -> None:
     assert old.satisfaction_score == 4 and old.category_id == world.category.pk
     assert not TimelineEvent.objects.filter(work_order=old).exclude(note="").exists()
     assert WorkOrder.objects.get(pk=recent.pk).title == recent.title
-    assert AuditEntry.objects.filter(action="RETENTION_ANONYMISE").count() == 1
+    assert AuditEntry.objects.filter(action="RETENTION_ANONYMISED").count() == 1
     assert verify_audit_chain().ok
     assert run_retention().done == 0  # nothing twice
 
@@ -222,5 +222,5 @@ def test_retention_over_100000_records_in_bounded_memory(world: World, settings:
     assert stats.done >= 100_000
     assert not WorkOrder.objects.filter(status="archived", is_anonymised=False).exists()
     assert peak < 64 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB"
-    assert AuditEntry.objects.filter(action="RETENTION_ANONYMISE").count() >= 100
+    assert AuditEntry.objects.filter(action="RETENTION_ANONYMISED").count() >= 100
     assert verify_audit_chain().ok

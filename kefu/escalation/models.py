@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -86,6 +88,9 @@ class Regulator(models.TextChoices):
 class Appeal(models.Model):
     """An appeal (申诉): its own work order, handled one tier above the closed complaint it is
     about; when a regulator forwards it, their case number, received date and deadline."""
+
+    # The customer's own words (kefu.retention).
+    PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ("reason",)
 
     work_order = models.OneToOneField("workorders.WorkOrder", on_delete=models.CASCADE,
                                       related_name="appeal")

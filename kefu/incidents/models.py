@@ -56,6 +56,12 @@ class IncidentEventType(models.TextChoices):
 
 
 class Incident(models.Model):
+    """An incident the operator handles, as the operator reports it: places, causes,
+    measures and how many customers it affects. It is written about the event, not about any
+    one customer, and belongs to no work order, so it marks no personal fields and retention
+    does not reach it; nor do its notices, which are addressed to the public, the superior
+    unit or the regulator."""
+
     number = models.CharField(_("事件编号"), max_length=20, unique=True)
     title = models.CharField(_("事件名称"), max_length=200)
     kind = models.CharField(_("事件类型"), max_length=16, choices=IncidentKind.choices)

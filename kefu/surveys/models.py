@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +40,9 @@ class VisitStatus(models.TextChoices):
 
 
 class ReturnVisit(models.Model):
+    # What the customer said on the call (kefu.retention).
+    PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ("comment",)
+
     work_order = models.OneToOneField("workorders.WorkOrder", on_delete=models.CASCADE,
                                       related_name="return_visit")
     due_at = models.DateTimeField(_("回访期限"))
@@ -69,6 +74,9 @@ class Survey(models.Model):
     """A satisfaction survey for one closure of a work order: a signed single-use link sent by
     SMS or email, also answerable on the portal or by phone. Who handled it, the unit, team,
     category and channel are copied when it is sent, so results stay as they were."""
+
+    # What the customer wrote (kefu.retention).
+    PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ("comment",)
 
     work_order = models.ForeignKey("workorders.WorkOrder", on_delete=models.CASCADE,
                                    related_name="surveys")

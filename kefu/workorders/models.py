@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +60,11 @@ class NumberSequence(models.Model):
 
 
 class WorkOrder(models.Model):
+    # What the customer asked and who they are, and what was found about it (kefu.retention).
+    PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = (
+        "title", "content", "contact_name", "contact_phone", "findings", "evidence_summary",
+        "pending_question", "customer_feedback", "call_id")
+
     # Null only inside the intake transaction, until the number is allocated at its end.
     # Unique by a constraint in Meta, not unique=True: that would add a LIKE index on
     # PostgreSQL, and numbers are only ever looked up whole.
@@ -191,6 +197,9 @@ class WorkOrder(models.Model):
 class TimelineEvent(models.Model):
     """One immutable entry of a work order's history: who, when, what, why."""
 
+    # Notes and data repeat what was said and decided about the customer's matter.
+    PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ("note", "data")
+
     work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="events",
                                    db_index=False)  # led by event_work_order_id
     at = models.DateTimeField()
@@ -218,6 +227,9 @@ class TimelineEvent(models.Model):
 
 
 class Attachment(models.Model):
+    # The customer's documents and screenshots, and their file names.
+    PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ("file", "original_name")
+
     work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to="attachments/%Y/%m/")
     original_name = models.CharField(max_length=255)
@@ -268,6 +280,9 @@ class HandlingPlan(models.Model):
 
 class Reply(models.Model):
     """A written reply to the customer (001 §4.3)."""
+
+    PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = (
+        "result", "process_summary", "measures", "suggestions", "cause_analysis")
 
     work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="replies")
     result = models.TextField(_("处理结果"))
