@@ -22,12 +22,12 @@ from kefu.workorders.actions import close_work_order
 from kefu.workorders.transitions import TransitionNotAllowed
 
 
-def sweep(now: datetime | None = None) -> SweepStats:
+def sweep(now: datetime | None = None, *, batch: int = 1000) -> SweepStats:
     """Everything time limits make due by `now`, in order: the work orders' clocks, then the
     auto-closures they ask for, overdue co-handling tasks, supervision reminders and overdue
     marks, and the incidents' notice clocks."""
     now = now or timezone.now()
-    stats = sweep_clocks(now)
+    stats = sweep_clocks(now, batch=batch)
     stats.closed = sum(auto_close(wo_id) for wo_id in stats.to_close)
     stats.subtasks_overdue = mark_overdue_subtasks(now)
     stats.supervision = remind_supervision(now)
