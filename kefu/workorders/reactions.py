@@ -70,24 +70,26 @@ def _known(names: tuple[str, ...]) -> tuple[str, ...]:
     return names
 
 
-def guard(*transitions: str) -> Callable[[Guard], Guard]:
-    """Declare a check that may refuse these transitions."""
+def _register(table: dict[str, list[Guard]],
+              transitions: tuple[str, ...]) -> Callable[[Guard], Guard]:
+    names = _known(transitions)
+
     def register(fn: Guard) -> Guard:
-        for name in _known(transitions):
-            if fn not in _guards.setdefault(name, []):
-                _guards[name].append(fn)
+        for name in names:
+            if fn not in table.setdefault(name, []):
+                table[name].append(fn)
         return fn
     return register
+
+
+def guard(*transitions: str) -> Callable[[Guard], Guard]:
+    """Declare a check that may refuse these transitions."""
+    return _register(_guards, transitions)
 
 
 def after(*transitions: str) -> Callable[[Reaction], Reaction]:
     """Declare what happens, in the same transaction, once these transitions are made."""
-    def register(fn: Reaction) -> Reaction:
-        for name in _known(transitions):
-            if fn not in _reactions.setdefault(name, []):
-                _reactions[name].append(fn)
-        return fn
-    return register
+    return _register(_reactions, transitions)
 
 
 def after_breaches(fn: BreachReaction) -> BreachReaction:
