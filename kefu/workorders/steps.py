@@ -164,6 +164,14 @@ def check_move(wo: WorkOrder, name: str, actor: Actor) -> Transition:
     return transition
 
 
+def lock_for_move(actor: Actor, work_order_id: int, expected_version: int | None,
+                  name: str) -> tuple[WorkOrder, Transition]:
+    """The work order locked for this change (`lock_work_order`) and the move checked on it
+    (`check_move`): how every transition's action begins."""
+    wo = lock_work_order(actor, work_order_id, expected_version)
+    return wo, check_move(wo, name, actor)
+
+
 def move(
     wo: WorkOrder, actor: Actor, transition: Transition, *, changes: dict[str, Any],
     note: str = "", data: dict[str, Any] | None = None, target: str | None = None,

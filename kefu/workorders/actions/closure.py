@@ -20,8 +20,8 @@ from kefu.workorders.models import WorkOrder
 from kefu.workorders.numbering import allocate_archive_number
 from kefu.workorders.queries import scoped_work_orders
 from kefu.workorders.steps import (
-    check_move,
     choice,
+    lock_for_move,
     lock_work_order,
     move,
     record_event,
@@ -41,8 +41,7 @@ def close_work_order(
     expected_version: int | None = None,
 ) -> WorkOrder:
     """Close on the customer's confirmation, or automatically when they did not answer."""
-    wo = lock_work_order(actor, work_order_id, expected_version)
-    t = check_move(wo, "close", actor)
+    wo, t = lock_for_move(actor, work_order_id, expected_version, "close")
     if is_auto_close and not actor.is_system:
         raise PermissionRefused("只有系统可以自动结案", "Only the system closes automatically")
     confirmed = is_confirmed_by_customer or actor.is_customer
@@ -76,8 +75,7 @@ def reject_work_order(
     expected_version: int | None = None,
 ) -> WorkOrder:
     """Not accepted: a duplicate, invalid or out of scope, with the reason."""
-    wo = lock_work_order(actor, work_order_id, expected_version)
-    t = check_move(wo, "reject", actor)
+    wo, t = lock_for_move(actor, work_order_id, expected_version, "reject")
     require(t, {"reject_reason": reject_reason, "note": note.strip()})
     choice(reject_reason, RejectReason, "reject_reason")
     move(wo, actor, t, note=note.strip(), changes={"reject_reason": reject_reason},
@@ -91,8 +89,7 @@ def withdraw_work_order(
     *, actor: Actor, work_order_id: int, reason: str, expected_version: int | None = None,
 ) -> WorkOrder:
     """The customer withdraws (撤诉)."""
-    wo = lock_work_order(actor, work_order_id, expected_version)
-    t = check_move(wo, "withdraw", actor)
+    wo, t = lock_for_move(actor, work_order_id, expected_version, "withdraw")
     require(t, {"reason": reason.strip()})
     move(wo, actor, t, note=reason.strip(), changes={})
     tell_customer(wo, "work_order_withdrawn")
@@ -105,8 +102,7 @@ def merge_work_order(
     expected_version: int | None = None,
 ) -> WorkOrder:
     """Merge a duplicate into another open work order of the same customer and kind."""
-    wo = lock_work_order(actor, work_order_id, expected_version)
-    t = check_move(wo, "merge", actor)
+    wo, t = lock_for_move(actor, work_order_id, expected_version, "merge")
     require(t, {"target_number": target_number.strip()})
     target = (scoped_work_orders(actor).select_for_update()
               .filter(number=target_number.strip().upper()).first())
@@ -147,8 +143,7 @@ def archive_work_order(
     *, actor: Actor, work_order_id: int, expected_version: int | None = None,
 ) -> WorkOrder:
     """Archive after review of the record content (001 §3.5.3); an archived record is final."""
-    wo = lock_work_order(actor, work_order_id, expected_version)
-    t = check_move(wo, "archive", actor)
+    wo, t = lock_for_move(actor, work_order_id, expected_version, "archive")
     if wo.status == S.CLOSED and (missing := missing_record_content(wo)):
         raise MissingFields("档案内容不完整，不能归档", "Record content is incomplete",
                             fields={name: [REQUIRED] for name in missing},

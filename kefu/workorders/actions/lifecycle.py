@@ -21,9 +21,8 @@ from kefu.workorders.choices import (
 )
 from kefu.workorders.models import Reply, WorkOrder
 from kefu.workorders.steps import (
-    check_move,
     choice,
-    lock_work_order,
+    lock_for_move,
     move,
     require,
     tell_customer,
@@ -39,8 +38,7 @@ def classify_work_order(
     handler_id: int | None = None, note: str = "", expected_version: int | None = None,
 ) -> WorkOrder:
     """Set category and severity (001 §3.1.2, §4.2.2), optionally the handler."""
-    wo = lock_work_order(actor, work_order_id, expected_version)
-    t = check_move(wo, "classify", actor)
+    wo, t = lock_for_move(actor, work_order_id, expected_version, "classify")
     require(t, {"category": category_id, "severity": severity})
     category = active_category(category_id)
     changes: dict[str, Any] = {
@@ -60,8 +58,7 @@ def answer_consultation(
     expected_version: int | None = None,
 ) -> WorkOrder:
     """Answer a consultation directly (001 §2.2)."""
-    wo = lock_work_order(actor, work_order_id, expected_version)
-    t = check_move(wo, "answer", actor)
+    wo, t = lock_for_move(actor, work_order_id, expected_version, "answer")
     require(t, {"result": result.strip(), "reply_channel": reply_channel})
     choice(reply_channel, Channel, "reply_channel")
     now = timezone.now()
@@ -80,8 +77,7 @@ def start_investigation(
     expected_version: int | None = None,
 ) -> WorkOrder:
     """Begin verifying the facts (001 §3.2.2); the actor becomes handler if there is none."""
-    wo = lock_work_order(actor, work_order_id, expected_version)
-    t = check_move(wo, "start_investigation", actor)
+    wo, t = lock_for_move(actor, work_order_id, expected_version, "start_investigation")
     require(t, {"investigation_methods": investigation_methods})
     methods = [choice(m, InvestigationMethod, "investigation_methods")
                for m in dict.fromkeys(investigation_methods)]
@@ -99,8 +95,7 @@ def start_processing(
     responsible_party: str, plan: PlanInput, note: str = "", expected_version: int | None = None,
 ) -> WorkOrder:
     """Record the findings and the responsible party (001 §3.2.5) and adopt a plan."""
-    wo = lock_work_order(actor, work_order_id, expected_version)
-    t = check_move(wo, "start_processing", actor)
+    wo, t = lock_for_move(actor, work_order_id, expected_version, "start_processing")
     require(t, {"findings": findings.strip(), "evidence_summary": evidence_summary.strip(),
                  "responsible_party": responsible_party, "plan_type": plan.plan_type,
                  "plan_description": plan.description.strip()})
@@ -119,8 +114,7 @@ def begin_handling(
     expected_version: int | None = None,
 ) -> WorkOrder:
     """Start carrying out a service request, appointment or repair."""
-    wo = lock_work_order(actor, work_order_id, expected_version)
-    t = check_move(wo, "begin_handling", actor)
+    wo, t = lock_for_move(actor, work_order_id, expected_version, "begin_handling")
     require(t, {"plan_type": plan.plan_type, "plan_description": plan.description.strip()})
     created = add_plan(wo, actor, plan)
     changes: dict[str, Any] = {"processing_started_at": timezone.now()}
@@ -135,8 +129,7 @@ def request_customer_info(
     *, actor: Actor, work_order_id: int, question: str, expected_version: int | None = None,
 ) -> WorkOrder:
     """Wait for the customer to supply something; the SLA clocks pause meanwhile."""
-    wo = lock_work_order(actor, work_order_id, expected_version)
-    t = check_move(wo, "request_info", actor)
+    wo, t = lock_for_move(actor, work_order_id, expected_version, "request_info")
     require(t, {"question": question.strip()})
     move(wo, actor, t, note=question.strip(), changes={
         "pending_return_status": wo.status, "pending_question": question.strip(),
@@ -150,8 +143,7 @@ def resume_from_customer(
     *, actor: Actor, work_order_id: int, note: str, expected_version: int | None = None,
 ) -> WorkOrder:
     """The customer supplied what was asked: back to the state before the pause."""
-    wo = lock_work_order(actor, work_order_id, expected_version)
-    t = check_move(wo, "resume", actor)
+    wo, t = lock_for_move(actor, work_order_id, expected_version, "resume")
     require(t, {"note": note.strip()})
     target = wo.pending_return_status or S.RECEIVED
     move(wo, actor, t, note=note.strip(), target=target,
@@ -176,8 +168,7 @@ def reply_to_customer(
     expected_version: int | None = None,
 ) -> WorkOrder:
     """Send the written reply (001 §4.3); refused while a compensation awaits approval."""
-    wo = lock_work_order(actor, work_order_id, expected_version)
-    t = check_move(wo, "reply", actor)
+    wo, t = lock_for_move(actor, work_order_id, expected_version, "reply")
     values = {k: (v.strip() if isinstance(v, str) else v) for k, v in asdict(reply).items()}
     require(t, values)
     choice(reply.reply_channel, Channel, "reply_channel")
