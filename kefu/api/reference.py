@@ -1,4 +1,4 @@
-"""Categories and org units."""
+"""Who I am and what I may do, categories and org units."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from ninja import Query, Router, Schema
 from kefu.api.auth import actor_of
 from kefu.api.schemas import CategoryOut, ExtensionOut, PlanDecisionIn, UnitOut
 from kefu.orgs.models import OrgUnit
+from kefu.orgs.permissions import Capability, has_capability
 from kefu.orgs.queries import list_units_in_scope
 from kefu.sla.extensions import decide_deadline_extension
 from kefu.sla.models import DeadlineExtension
@@ -18,6 +19,22 @@ from kefu.workorders.models import Category
 from kefu.workorders.queries import list_categories
 
 router = Router()
+
+
+class MeOut(Schema):
+    role: str
+    name: str
+    unit_id: int | None
+    capabilities: list[str]
+
+
+@router.get("/me", response=MeOut, summary="Who I am and which capabilities I hold")
+def me(request: HttpRequest) -> dict[str, object]:
+    """A client shows only what the holder may do, from the same table the actions enforce;
+    the rest (state, ownership) the action answers with its refusal."""
+    actor = actor_of(request)
+    return {"role": str(actor.role), "name": actor.name, "unit_id": actor.unit_id,
+            "capabilities": [c.value for c in Capability if has_capability(actor.role, c)]}
 
 
 @router.get("/categories", response=list[CategoryOut], summary="Complaint categories")

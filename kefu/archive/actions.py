@@ -7,25 +7,22 @@ from django.db import transaction
 from django.utils import timezone
 
 from kefu.archive.models import LegalHold
+from kefu.archive.permissions import can_place_legal_hold
 from kefu.archive.retention import RetentionStats, run_retention
 from kefu.audit.actions import record_audit
 from kefu.audit.choices import AuditAction
-from kefu.errors import Conflict, InvalidInput, NotFound, PermissionRefused
+from kefu.errors import Conflict, InvalidInput, NotFound
 from kefu.orgs.actors import Actor
-from kefu.orgs.choices import Role
 from kefu.workorders.queries import scoped_work_orders
 
 __all__ = ["RetentionStats", "lift_legal_hold", "run_retention", "set_legal_hold"]
 
-HOLD_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
 
 
 @transaction.atomic(durable=True)
 def set_legal_hold(*, actor: Actor, work_order_id: int, reason: str) -> LegalHold:
     """Keep a work order past its retention (a dispute, a lawsuit, an inquiry)."""
-    if actor.role not in HOLD_ROLES:
-        raise PermissionRefused("只有管理层或系统管理员可以设置法律保全",
-                                "Only managers or administrators set a legal hold")
+    can_place_legal_hold(actor).enforce()
     if len(reason.strip()) < 4:
         raise InvalidInput("请说明保全原因", "Give the reason", fields={"reason": ["required"]})
     wo = scoped_work_orders(actor).filter(pk=work_order_id).first()
@@ -43,9 +40,7 @@ def set_legal_hold(*, actor: Actor, work_order_id: int, reason: str) -> LegalHol
 @transaction.atomic(durable=True)
 def lift_legal_hold(*, actor: Actor, work_order_id: int, reason: str) -> LegalHold:
     """End a work order's legal hold, so retention takes it again when it is due."""
-    if actor.role not in HOLD_ROLES:
-        raise PermissionRefused("只有管理层或系统管理员可以解除法律保全",
-                                "Only managers or administrators lift a legal hold")
+    can_place_legal_hold(actor).enforce()
     if len(reason.strip()) < 4:
         raise InvalidInput("请说明解除原因", "Give the reason", fields={"reason": ["required"]})
     hold = (LegalHold.objects.select_for_update()

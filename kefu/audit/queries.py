@@ -11,7 +11,7 @@ from kefu.audit.chain import GENESIS, link_hash
 from kefu.audit.models import AuditChainHead, AuditEntry
 from kefu.errors import PermissionRefused
 from kefu.orgs.actors import Actor
-from kefu.orgs.permissions import READ_AUDIT, has_capability
+from kefu.orgs.permissions import Capability, has_capability
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def list_audit_entries(
     actor: Actor, *, object_type: str | None = None, object_id: str | None = None
 ) -> QuerySet[AuditEntry]:
     """Audit entries, newest first; only roles allowed to read the audit log."""
-    if not has_capability(actor.role, READ_AUDIT):
+    if not has_capability(actor.role, Capability.READ_AUDIT):
         raise PermissionRefused("无权查看审计日志", "You may not read the audit log")
     entries = AuditEntry.objects.order_by("-seq")
     if object_type:

@@ -17,7 +17,7 @@ from kefu.customers.validators import validate_id_number, validate_mobile
 from kefu.errors import InvalidInput
 from kefu.orgs.actors import Actor
 from kefu.orgs.models import OrgUnit
-from kefu.orgs.permissions import REVEAL_PERSONAL_DATA, has_capability
+from kefu.orgs.permissions import Capability, has_capability
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def create_customer(
 
 def check_reveal_reason(actor: Actor, reason: str) -> None:
     """Revealing without handling the matter needs the permission and a typed reason."""
-    if not has_capability(actor.role, REVEAL_PERSONAL_DATA):
+    if not has_capability(actor.role, Capability.REVEAL_PERSONAL_DATA):
         raise RevealRefused("您无权查看完整个人信息", "You may not reveal personal data")
     if len(reason.strip()) < 4:
         raise InvalidInput(

@@ -17,7 +17,6 @@ from kefu.errors import (
     Conflict,
     InvalidInput,
     NotFound,
-    PermissionRefused,
     StaleVersion,
 )
 from kefu.incidents.clocks import meet_notice_clock, start_notice_clock
@@ -33,6 +32,7 @@ from kefu.incidents.models import (
     NoticeChannel,
 )
 from kefu.incidents.people import alert_units
+from kefu.incidents.permissions import can_command_incident, can_report_incident
 from kefu.incidents.queries import scoped_incidents
 from kefu.orgs.actors import Actor
 from kefu.orgs.choices import Role
@@ -40,9 +40,6 @@ from kefu.orgs.queries import list_units_in_scope
 from kefu.sla.calendar import SHANGHAI, as_shanghai
 from kefu.workorders.numbering import format_number, reserve_numbers
 
-REPORTERS = frozenset({Role.AGENT, Role.HANDLER, Role.SUPERVISOR, Role.MANAGER})
-# Who speaks for the company in a notice, and who declares recovery and closes the review.
-COMMANDERS = frozenset({Role.SUPERVISOR, Role.MANAGER})
 NUMBER_PREFIX = "SJ"
 
 
@@ -103,9 +100,7 @@ def in_shanghai(value: datetime | None) -> datetime | None:
 
 def report_incident(*, actor: Actor, report: IncidentReport) -> Incident:
     """Report an incident at the actor's unit (or one below it) and start its notice clock."""
-    if actor.role not in REPORTERS:
-        raise PermissionRefused("您的角色不能上报突发事件",
-                                "Your role cannot report incidents")
+    can_report_incident(actor).enforce()
     now = timezone.now()
     occurred, detected = in_shanghai(report.occurred_at), in_shanghai(report.detected_at) or now
     recovery = in_shanghai(report.expected_recovery_at)
@@ -185,8 +180,7 @@ def update_incident(*, actor: Actor, incident_id: int, changes: IncidentChanges,
                     version: int | None = None) -> Incident:
     """Correct or complete the report. A level changed before the first notice moves the
     notice deadline, counted again from the detection."""
-    if actor.role not in REPORTERS:
-        raise PermissionRefused("您的角色不能修改突发事件", "Your role cannot change incidents")
+    can_report_incident(actor).enforce()
     with transaction.atomic():
         incident = _lock(actor, incident_id, version)
         if incident.status == IncidentStatus.CLOSED:
@@ -246,9 +240,7 @@ def missing_for_notice(incident: Incident) -> list[str]:
 def issue_notice(*, actor: Actor, incident_id: int, notice: NoticeInput) -> IncidentNotice:
     """Record a notice; the first one meets the notice clock (late if past its deadline).
     A notice to the superior unit by e-mail goes out through the outbox."""
-    if actor.role not in COMMANDERS:
-        raise PermissionRefused("只有主管或管理层可以发布通报",
-                                "Only supervisors and managers issue notices")
+    can_command_incident(actor).enforce()
     errors: dict[str, list[str]] = {}
     if notice.audience not in NoticeAudience.values:
         errors["audience"] = [f"可选 / one of: {', '.join(NoticeAudience.values)}"]
@@ -300,9 +292,7 @@ def issue_notice(*, actor: Actor, incident_id: int, notice: NoticeInput) -> Inci
 
 def recover_incident(*, actor: Actor, incident_id: int, note: str = "") -> Incident:
     """Service is back: the incident stays open for its review."""
-    if actor.role not in COMMANDERS:
-        raise PermissionRefused("只有主管或管理层可以确认恢复",
-                                "Only supervisors and managers declare recovery")
+    can_command_incident(actor).enforce()
     with transaction.atomic():
         incident = _lock(actor, incident_id, None)
         if incident.status != IncidentStatus.OPEN:
@@ -319,9 +309,7 @@ def recover_incident(*, actor: Actor, incident_id: int, note: str = "") -> Incid
 
 def close_incident(*, actor: Actor, incident_id: int, review: IncidentReview) -> Incident:
     """End a recovered incident with its review; one never notified cannot be closed."""
-    if actor.role not in COMMANDERS:
-        raise PermissionRefused("只有主管或管理层可以结束事件",
-                                "Only supervisors and managers close incidents")
+    can_command_incident(actor).enforce()
     errors = {name: [REQUIRED] for name in ("root_cause", "corrective_actions")
               if not getattr(review, name).strip()}
     if errors:

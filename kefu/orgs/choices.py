@@ -34,3 +34,5 @@ class Role(models.TextChoices):
 
 
 STAFF_ROLES = frozenset(r for r in Role if r not in (Role.CUSTOMER, Role.SYSTEM))
+# The people who carry work orders: the handlers to pick from and the team whose load is shown.
+CASEWORKER_ROLES = (Role.AGENT, Role.HANDLER, Role.SUPERVISOR)

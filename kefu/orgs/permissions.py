@@ -1,39 +1,117 @@
-"""What each role may do, as data. Transition rights live in the transition table."""
+"""What each role may do, as data: one vocabulary of capabilities for every app.
+
+Code asks whether an actor holds a capability, never which role it has. Each app writes its
+`can_*` predicates in its own `permissions.py` on top of these; a predicate returns a
+`Verdict`, which the console reads as a yes or no and the action enforces, so what the
+console offers and what the action accepts cannot drift apart."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import StrEnum
+
+from kefu.errors import KefuError, PermissionRefused
 from kefu.orgs.choices import Role
 
-REVEAL_PERSONAL_DATA = "customers.reveal"
-CREATE_WORK_ORDER = "workorders.create"
-ASSIGN_WORK_ORDER = "workorders.assign"
-SET_MAJOR_SEVERITY = "workorders.major_severity"
-APPROVE_COMPENSATION = "workorders.approve_compensation"
-APPROVE_LARGE_COMPENSATION = "workorders.approve_large_compensation"
-MARK_ESCALATED = "workorders.escalate"
-READ_AUDIT = "audit.read"
+R = Role
 
-_CAPABILITIES: dict[Role, frozenset[str]] = {
-    Role.AGENT: frozenset({CREATE_WORK_ORDER, ASSIGN_WORK_ORDER}),
-    Role.HANDLER: frozenset({CREATE_WORK_ORDER}),
-    Role.SUPERVISOR: frozenset({
-        CREATE_WORK_ORDER, ASSIGN_WORK_ORDER, SET_MAJOR_SEVERITY, APPROVE_COMPENSATION,
-        MARK_ESCALATED, REVEAL_PERSONAL_DATA,
-    }),
-    Role.MANAGER: frozenset({
-        CREATE_WORK_ORDER, ASSIGN_WORK_ORDER, SET_MAJOR_SEVERITY, APPROVE_COMPENSATION,
-        APPROVE_LARGE_COMPENSATION, MARK_ESCALATED, REVEAL_PERSONAL_DATA,
-    }),
-    Role.QA: frozenset(),
-    Role.ARCHIVIST: frozenset(),
-    Role.EDITOR: frozenset(),
-    Role.REVIEWER: frozenset(),
-    Role.ADMIN: frozenset({ASSIGN_WORK_ORDER, REVEAL_PERSONAL_DATA}),
-    Role.AUDITOR: frozenset({READ_AUDIT}),
-    Role.CUSTOMER: frozenset({CREATE_WORK_ORDER}),
-    Role.SYSTEM: frozenset({ASSIGN_WORK_ORDER}),
+
+class Capability(StrEnum):
+    REVEAL_PERSONAL_DATA = "customers.reveal"
+    CREATE_WORK_ORDER = "workorders.create"
+    ASSIGN_WORK_ORDER = "workorders.assign"
+    LINK_WORK_ORDERS = "workorders.link"
+    SPLIT_WORK_ORDER = "workorders.split"
+    SET_MAJOR_SEVERITY = "workorders.major_severity"
+    APPROVE_COMPENSATION = "workorders.approve_compensation"
+    APPROVE_LARGE_COMPENSATION = "workorders.approve_large_compensation"
+    MARK_ESCALATED = "workorders.escalate"
+    REQUEST_EXTENSION = "sla.request_extension"
+    DECIDE_EXTENSION = "sla.decide_extension"
+    CHANGE_CALENDAR = "sla.change_calendar"
+    REQUEST_ESCALATION = "escalation.request"
+    DECIDE_ESCALATION = "escalation.decide"
+    SUPERVISE = "escalation.supervise"
+    REPORT_SUPERVISION = "escalation.report_supervision"
+    TAKE_APPEAL = "escalation.take_appeal"
+    RECORD_RETURN_VISIT = "surveys.record_return_visit"
+    RECORD_SURVEY = "surveys.record_survey"
+    PLACE_LEGAL_HOLD = "archive.legal_hold"
+    REPORT_INCIDENT = "incidents.report"
+    COMMAND_INCIDENT = "incidents.command"
+    READ_AUDIT = "audit.read"
+
+
+C = Capability
+_DESK = frozenset({R.AGENT, R.HANDLER, R.SUPERVISOR, R.MANAGER})
+_LEADS = frozenset({R.SUPERVISOR, R.MANAGER})
+_STAFF = frozenset(r for r in Role if r not in (R.CUSTOMER, R.SYSTEM))
+
+# Who holds each capability. Read down the list to see what a role may do.
+HOLDERS: dict[Capability, frozenset[Role]] = {
+    C.REVEAL_PERSONAL_DATA: frozenset({R.SUPERVISOR, R.MANAGER, R.ADMIN}),
+    C.CREATE_WORK_ORDER: _DESK | {R.CUSTOMER},
+    C.ASSIGN_WORK_ORDER: frozenset({R.AGENT, R.SUPERVISOR, R.MANAGER, R.ADMIN, R.SYSTEM}),
+    C.LINK_WORK_ORDERS: _STAFF,
+    C.SPLIT_WORK_ORDER: _DESK,
+    C.SET_MAJOR_SEVERITY: _LEADS,
+    C.APPROVE_COMPENSATION: _LEADS,
+    C.APPROVE_LARGE_COMPENSATION: frozenset({R.MANAGER}),
+    C.MARK_ESCALATED: _LEADS,
+    C.REQUEST_EXTENSION: frozenset({R.HANDLER, R.SUPERVISOR, R.MANAGER}),
+    C.DECIDE_EXTENSION: frozenset({R.MANAGER}),
+    C.CHANGE_CALENDAR: frozenset({R.ADMIN, R.SYSTEM}),
+    C.REQUEST_ESCALATION: frozenset({R.AGENT, R.HANDLER, R.SUPERVISOR}),
+    C.DECIDE_ESCALATION: _LEADS,
+    C.SUPERVISE: _LEADS,
+    C.REPORT_SUPERVISION: _DESK,
+    C.TAKE_APPEAL: frozenset({R.AGENT, R.SUPERVISOR, R.MANAGER, R.CUSTOMER}),
+    C.RECORD_RETURN_VISIT: frozenset({R.AGENT, R.SUPERVISOR}),
+    C.RECORD_SURVEY: frozenset({R.AGENT, R.SUPERVISOR}),
+    C.PLACE_LEGAL_HOLD: frozenset({R.MANAGER, R.ADMIN}),
+    C.REPORT_INCIDENT: _DESK,
+    C.COMMAND_INCIDENT: _LEADS,
+    C.READ_AUDIT: frozenset({R.AUDITOR}),
+}
+
+_GRANTS: dict[Role, frozenset[Capability]] = {
+    role: frozenset(c for c, roles in HOLDERS.items() if role in roles) for role in Role
 }
 
 
-def has_capability(role: Role | str, capability: str) -> bool:
-    return capability in _CAPABILITIES.get(Role(role), frozenset())
+def has_capability(role: Role | str, capability: Capability) -> bool:
+    return capability in _GRANTS.get(Role(role), frozenset())
+
+
+def roles_with(capability: Capability) -> frozenset[Role]:
+    return HOLDERS[capability]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether an actor may do a thing now; when not, the error the action raises. True or
+    false to a template, so the console offers exactly what the action allows."""
+
+    refusal: KefuError | None = None
+
+    def __bool__(self) -> bool:
+        return self.refusal is None
+
+    def enforce(self) -> None:
+        if self.refusal is not None:
+            raise self.refusal
+
+
+ALLOWED = Verdict()
+
+
+def refused(error: KefuError) -> Verdict:
+    return Verdict(error)
+
+
+def granted(role: Role | str, capability: Capability, message_zh: str,
+            message_en: str) -> Verdict:
+    """Allowed when the role holds the capability; refused with the message otherwise."""
+    if has_capability(role, capability):
+        return ALLOWED
+    return Verdict(PermissionRefused(message_zh, message_en))

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kefu.console.error_handling import ErrorPage, View, renders_errors
 from kefu.errors import InvalidInput, KefuError, NotFound
-from kefu.escalation.actions import APPEALABLE_KINDS, FINISHED, open_appeal
+from kefu.escalation.actions import open_appeal
+from kefu.escalation.permissions import can_take_appeal
 from kefu.escalation.queries import appeal_of, list_appeals_of
 from kefu.orgs.actors import Actor, NotAnActor, actor_for_user
 from kefu.portal.actions import send_login_code, verify_login_code
@@ -144,7 +145,7 @@ def _detail(request: HttpRequest, actor: Actor, wo_id: int, **extra: Any) -> Htt
         "reply_due": reply_due, "replies": wo.replies.order_by("id"),
         "attachments": wo.attachments.filter(uploaded_by_user_id=actor.user_id),
         "survey": survey if is_survey_open(survey := latest_survey(wo)) else None,
-        "can_appeal": wo.kind in APPEALABLE_KINDS and wo.status in FINISHED,
+        "can_appeal": can_take_appeal(actor, wo),
         "appeals": list_appeals_of(actor, wo), "appeal": appeal_of(wo), **extra,
     })
 

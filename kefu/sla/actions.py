@@ -12,13 +12,13 @@ from django.db import transaction
 
 from kefu.audit.actions import record_audit
 from kefu.audit.choices import AuditAction
-from kefu.errors import InvalidInput, PermissionRefused
+from kefu.errors import InvalidInput
 from kefu.orgs.actors import Actor
-from kefu.orgs.choices import Role
 from kefu.sla.calendar import FIRST_DAY, LAST_DAY
 from kefu.sla.clocks import recompute_open_clocks
 from kefu.sla.errors import ScheduleFileInvalid
 from kefu.sla.models import CalendarOverride, PublishedSchedule
+from kefu.sla.permissions import can_change_calendar
 
 _TRUE = {"workday", "work", "班", "上班", "工作日", "true", "1"}
 _FALSE = {"holiday", "off", "休", "放假", "节假日", "false", "0"}
@@ -33,9 +33,7 @@ class ScheduleLine:
 
 
 def _check_actor(actor: Actor) -> None:
-    if actor.role not in (Role.ADMIN, Role.SYSTEM):
-        raise PermissionRefused("只有系统管理员可以调整日历",
-                                "Only administrators change the calendar")
+    can_change_calendar(actor).enforce()
 
 
 def _check_day(value: date) -> None:

@@ -9,15 +9,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kefu.audit.choices import AuditAction
-from kefu.errors import Conflict, InvalidInput, NotFound, PermissionRefused
+from kefu.errors import Conflict, InvalidInput, NotFound
 from kefu.orgs.actors import Actor
-from kefu.orgs.choices import Role
 from kefu.sla.calendar import SHANGHAI
 from kefu.sla.choices import ClockKind, ClockState
 from kefu.sla.clocks import after_clock_time, refresh_due
 from kefu.sla.models import DeadlineExtension, ExtensionStatus, SlaClock
+from kefu.sla.permissions import can_decide_extension, can_request_extension
 from kefu.sla.queries import current_calendar
-from kefu.workorders.choices import EventType, Severity
+from kefu.workorders.choices import EventType
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.steps import (
     audit_work_order,
@@ -28,8 +28,6 @@ from kefu.workorders.steps import (
     work_order_change,
 )
 
-_REQUESTERS = frozenset({Role.HANDLER, Role.SUPERVISOR, Role.MANAGER})
-_APPROVERS = frozenset({Role.MANAGER})
 MAX_DAYS = 30
 
 
@@ -52,8 +50,6 @@ def request_deadline_extension(
     expected_version: int | None = None,
 ) -> DeadlineExtension:
     """Ask management to extend one running clock of a major or urgent complaint."""
-    if actor.role not in _REQUESTERS:
-        raise PermissionRefused("您的角色不能申请延期", "Your role may not request an extension")
     errors: dict[str, list[str]] = {}
     if not 1 <= working_days <= MAX_DAYS:
         errors["working_days"] = [f"1–{MAX_DAYS}"]
@@ -64,13 +60,9 @@ def request_deadline_extension(
     if errors:
         raise InvalidInput("延期申请有误", "The extension request is invalid", fields=errors)
     wo, found = _locked_clock(actor, work_order_id, clock, expected_version)
-    if wo.severity == Severity.NORMAL:
-        raise Conflict("只有重大或紧急投诉可以延期", "Only major or urgent complaints are extended")
+    can_request_extension(actor, wo).enforce()
     if found.state not in (ClockState.RUNNING, ClockState.PAUSED):
         raise Conflict("该时限已结束，不能延期", "That time limit has ended")
-    if wo.deadline_cap is not None:
-        raise Conflict("监管部门规定的期限不能延长",
-                       "A deadline set by the regulator cannot be extended")
     try:
         with transaction.atomic():
             extension = DeadlineExtension.objects.create(
@@ -95,8 +87,7 @@ def decide_deadline_extension(
     expected_version: int | None = None,
 ) -> DeadlineExtension:
     """Approve (the deadline moves, the customer is told why) or reject an extension."""
-    if actor.role not in _APPROVERS:
-        raise PermissionRefused("只有管理层可以审批延期", "Only management approves extensions")
+    can_decide_extension(actor).enforce()
     extension = DeadlineExtension.objects.select_related("clock").filter(pk=extension_id).first()
     if extension is None:
         raise NotFound("延期申请不存在", "No such extension request")
@@ -105,9 +96,7 @@ def decide_deadline_extension(
     extension = DeadlineExtension.objects.select_for_update().get(pk=extension_id)
     if extension.status != ExtensionStatus.PENDING:
         raise Conflict("该申请已处理", "The request was already decided")
-    requester = extension.requested_by_user_id
-    if requester is not None and requester == actor.user_id:
-        raise PermissionRefused("不能审批自己的申请", "You cannot approve your own request")
+    can_decide_extension(actor, extension).enforce()
     if not is_approved and not note.strip():
         raise InvalidInput("驳回须说明原因", "Give the reason for rejecting",
                            fields={"note": ["必填 / required"]})

@@ -16,6 +16,7 @@ from kefu.orgs.actors import Actor
 from kefu.sla.calendar import WorkCalendar
 from kefu.sla.choices import ClockKind, ClockState, ClockUnit
 from kefu.sla.models import CalendarOverride, DeadlineExtension, PublishedSchedule, SlaClock
+from kefu.sla.permissions import can_decide_extension
 from kefu.sla.rules import SELF_ACTING
 from kefu.workorders.models import WorkOrder
 
@@ -150,7 +151,7 @@ def list_pending_extensions(actor: Actor) -> QuerySet[DeadlineExtension]:
     """Deadline extensions waiting for management, on work orders in scope."""
     from kefu.workorders.queries import scoped_work_orders
 
-    if str(actor.role) != "manager":
+    if not can_decide_extension(actor):
         return DeadlineExtension.objects.none()
     return (DeadlineExtension.objects.filter(status="pending",
                                              clock__work_order__in=scoped_work_orders(actor))

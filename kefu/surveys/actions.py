@@ -31,6 +31,7 @@ from kefu.surveys.models import (
     Survey,
     VisitStatus,
 )
+from kefu.surveys.permissions import can_record_return_visit, can_record_survey
 from kefu.workorders import reactions
 from kefu.workorders.choices import Severity
 from kefu.workorders.models import WorkOrder
@@ -38,7 +39,6 @@ from kefu.workorders.queries import scoped_work_orders
 from kefu.workorders.steps import audit, lock_work_order, reopen_locked, work_order_change
 
 MAX_ATTEMPTS = 3
-VISITORS = frozenset({Role.AGENT, Role.SUPERVISOR})
 
 
 def _policy(wo: WorkOrder) -> ReturnVisitPolicy:
@@ -80,15 +80,13 @@ def record_return_visit(*, actor: Actor, work_order_id: int, reached: bool,
     """Record one call. A customer not satisfied, or whose problem is not resolved, gets the
     complaint reopened (001 §4.2.1) or an appeal opened one tier up, as the sampling rule
     says, in the same transaction."""
-    if actor.role not in VISITORS:
-        raise PermissionRefused("您的角色不能登记回访", "Your role may not record visits")
+    can_record_return_visit(actor).enforce()
     # The work order first, then the visit: the order the close action takes them in.
     wo = lock_work_order(actor, work_order_id)
     visit = ReturnVisit.objects.select_for_update().filter(work_order=wo).first()
     if visit is None:
         raise NotFound("该工单没有回访任务", "No return visit for this work order")
-    if visit.status != VisitStatus.PENDING:
-        raise Conflict("该回访已完成", "The visit is already recorded")
+    can_record_return_visit(actor, visit).enforce()
     now = timezone.now()
     visit.attempts += 1
     if not reached:
@@ -117,7 +115,6 @@ def record_return_visit(*, actor: Actor, work_order_id: int, reached: bool,
 
 # --- satisfaction surveys ------------------------------------------------------------------
 
-SURVEY_TAKERS = frozenset({Role.AGENT, Role.SUPERVISOR})
 
 
 @dataclass(frozen=True)
@@ -236,9 +233,7 @@ def answer_survey_on_portal(*, actor: Actor, work_order_id: int,
 def record_survey_by_phone(*, actor: Actor, work_order_id: int,
                            answers: SurveyAnswers) -> Survey:
     """A phone agent enters what the customer says on a call."""
-    if actor.role not in SURVEY_TAKERS:
-        raise PermissionRefused("您的角色不能录入满意度调查",
-                                "Your role may not enter survey answers")
+    can_record_survey(actor).enforce()
     if not scoped_work_orders(actor).filter(pk=work_order_id).exists():
         raise NotFound("工单不存在", "No such work order")
     survey = _open_survey({"work_order_id": work_order_id})

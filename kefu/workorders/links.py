@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from kefu.audit.actions import AuditRecord
 from kefu.audit.choices import AuditAction
-from kefu.errors import REQUIRED, Conflict, InvalidInput, PermissionRefused
+from kefu.errors import REQUIRED, Conflict, InvalidInput
 from kefu.orgs.actors import Actor
-from kefu.orgs.permissions import CREATE_WORK_ORDER, has_capability
-from kefu.workorders.choices import OPEN_STATUSES, EventType, WorkOrderStatus
+from kefu.workorders.choices import EventType, WorkOrderStatus
 from kefu.workorders.models import Category, LinkKind, WorkOrder, WorkOrderLink
+from kefu.workorders.permissions import can_link, can_split
 from kefu.workorders.queries import scoped_work_orders
 from kefu.workorders.steps import (
     audit,
@@ -32,8 +32,7 @@ MAX_PARTS = 5
 def link_work_orders(*, actor: Actor, work_order_id: int, other_number: str,
                      note: str = "") -> WorkOrderLink:
     """Mark two work orders in scope as related, once; archived ones keep their timeline."""
-    if not actor.is_staff:
-        raise PermissionRefused("只有员工可以关联工单", "Only staff link work orders")
+    can_link(actor).enforce()
     wo = scoped_work_orders(actor).select_for_update().filter(pk=work_order_id).first()
     other = (scoped_work_orders(actor).select_for_update()
              .filter(number=other_number.strip().upper()).first())
@@ -85,13 +84,10 @@ def split_work_order(*, actor: Actor, work_order_id: int,
     """Split matters out of an open work order into new ones of the same customer, kind,
     channel and unit, received when the original was (their clocks count from then), each
     linked to it; the original keeps the rest."""
-    if not has_capability(actor.role, CREATE_WORK_ORDER) or not actor.is_staff:
-        raise PermissionRefused("您的角色不能拆分工单", "Your role may not split work orders")
+    wo = lock_work_order(actor, work_order_id)
+    can_split(actor, wo).enforce()
     if errors := _check_parts(parts):
         raise InvalidInput("拆分内容有误", "The parts are invalid", fields=errors)
-    wo = lock_work_order(actor, work_order_id)
-    if wo.status not in OPEN_STATUSES:
-        raise Conflict("已结束的工单不能拆分", "A finished work order cannot be split")
     now = timezone.now()
     created: list[WorkOrder] = []
     for part in parts:

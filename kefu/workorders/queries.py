@@ -12,6 +12,7 @@ from kefu.customers.crypto import digest
 from kefu.customers.validators import normalise_phone
 from kefu.errors import NotFound
 from kefu.orgs.actors import Actor
+from kefu.orgs.choices import CASEWORKER_ROLES
 from kefu.orgs.models import Staff
 from kefu.orgs.queries import unit_ids_in_scope
 from kefu.workorders import reactions
@@ -24,6 +25,7 @@ from kefu.workorders.models import (
     WorkOrder,
     WorkOrderLink,
 )
+from kefu.workorders.permissions import approver_roles_of
 
 
 def scoped_work_orders(actor: Actor) -> QuerySet[WorkOrder]:
@@ -206,7 +208,7 @@ def team_load(actor: Actor, *, due_within: timedelta = timedelta(hours=24)) -> l
         .annotate(open=Count("id"), due_soon=Count("id", filter=Q(next_due_at__lte=soon)),
                   overdue=Count("id", filter=Q(is_overdue=True)))
     }
-    people = list_staff_in_scope(actor).filter(role__in=["agent", "handler", "supervisor"])
+    people = list_staff_in_scope(actor).filter(role__in=CASEWORKER_ROLES)
     return sorted((TeamLoad(p.pk, p.display_name, p.get_role_display(),
                             counts.get(p.pk, {}).get("open", 0),
                             counts.get(p.pk, {}).get("due_soon", 0),
@@ -216,9 +218,8 @@ def team_load(actor: Actor, *, due_within: timedelta = timedelta(hours=24)) -> l
 
 def list_pending_plan_approvals(actor: Actor) -> QuerySet[HandlingPlan]:
     """Compensation plans in scope waiting for someone of the actor's role."""
-    roles = {"supervisor": ["supervisor"], "manager": ["supervisor", "manager"]}.get(
-        str(actor.role), [])
-    return (HandlingPlan.objects.filter(approval_status="pending", approver_role__in=roles,
+    return (HandlingPlan.objects.filter(approval_status="pending",
+                                        approver_role__in=approver_roles_of(actor),
                                         work_order__in=scoped_work_orders(actor))
             .select_related("work_order").order_by("created_at"))
 

@@ -18,18 +18,28 @@ from django.http import (
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from kefu.archive.permissions import can_place_legal_hold
 from kefu.console.error_handling import ErrorPage, View, renders_errors
 from kefu.console.fields import FORM_FIELDS, SPECS
 from kefu.errors import KefuError
-from kefu.escalation.actions import (
-    APPEAL_TAKERS,
-    APPEALABLE_KINDS,
-    DECIDERS,
-    FINISHED,
-    REQUESTERS,
-    SUPERVISORS,
+from kefu.escalation.models import (
+    EscalationCondition,
+    Evaluation,
+    Regulator,
+    RequestStatus,
+    SubtaskStatus,
 )
-from kefu.escalation.models import EscalationCondition, Evaluation, Regulator
+from kefu.escalation.permissions import (
+    APPEALABLE_KINDS,
+    can_assign_subtask,
+    can_close_supervision,
+    can_complete_subtask,
+    can_decide_escalation,
+    can_report_supervision,
+    can_request_escalation,
+    can_supervise,
+    can_take_appeal,
+)
 from kefu.escalation.queries import (
     appeal_of,
     list_appeals_of,
@@ -40,17 +50,13 @@ from kefu.escalation.queries import (
     list_supervision_of,
 )
 from kefu.orgs.actors import Actor, NotAnActor, actor_for_user
-from kefu.orgs.permissions import (
-    APPROVE_COMPENSATION,
-    CREATE_WORK_ORDER,
-    MARK_ESCALATED,
-    has_capability,
-)
 from kefu.orgs.queries import list_staff_in_scope
 from kefu.sla.calendar import SHANGHAI
-from kefu.sla.models import DeadlineExtension
+from kefu.sla.models import DeadlineExtension, ExtensionStatus
+from kefu.sla.permissions import can_decide_extension, can_request_extension
 from kefu.sla.queries import list_clock_views
 from kefu.surveys.models import ReturnVisit
+from kefu.surveys.permissions import can_record_return_visit, can_record_survey
 from kefu.surveys.queries import is_survey_open, latest_survey
 from kefu.workorders.actions import missing_record_content
 from kefu.workorders.choices import (
@@ -59,6 +65,13 @@ from kefu.workorders.choices import (
     WorkOrderStatus,
 )
 from kefu.workorders.models import Reply
+from kefu.workorders.permissions import (
+    can_assign,
+    can_decide_plan,
+    can_link,
+    can_mark_escalated,
+    can_split,
+)
 from kefu.workorders.queries import (
     get_work_order,
     list_categories,
@@ -105,38 +118,41 @@ def detail_context(actor: Actor, wo_id: int, **extra: Any) -> dict[str, Any]:
         {"transition": t, "fields": [SPECS[name] for name in FORM_FIELDS[t.name]]}
         for t in moves
     ]
+    plans = list(wo.plans.order_by("id"))
+    extensions = list(DeadlineExtension.objects.filter(clock__work_order=wo)
+                      .select_related("clock").order_by("id"))
+    visit = ReturnVisit.objects.filter(work_order=wo).first()
+    survey = latest_survey(wo)
+    # Each offer below is the predicate its action enforces, so the page offers what the
+    # action accepts and nothing else.
     return {
         "actor": actor, "wo": wo, "events": list_timeline(actor, wo), "forms": forms,
-        "can_escalate": has_capability(actor.role, MARK_ESCALATED)
-        and wo.status in OPEN_STATUSES and (not wo.is_escalated or wo.tier > 1),
+        "can_assign": can_assign(actor, wo), "can_link": can_link(actor),
+        "can_escalate": can_mark_escalated(actor, wo),
         "higher_tiers": [(t, TIER_LABELS[t]) for t in range(wo.tier - 1, 0, -1)],
-        "can_approve": has_capability(actor.role, APPROVE_COMPENSATION),
-        "plans": wo.plans.order_by("id"), "replies": wo.replies.all(),
-        "clocks": list_clock_views(wo),
-        "extensions": DeadlineExtension.objects.filter(clock__work_order=wo).select_related(
-            "clock").order_by("id"),
-        "can_request_extension": wo.severity != "normal" and str(actor.role) in (
-            "handler", "supervisor", "manager"),
-        "can_decide_extension": str(actor.role) == "manager",
+        "plans": plans, "decidable_plans": {p.pk for p in plans if can_decide_plan(actor, p)},
+        "replies": wo.replies.all(),
+        "clocks": list_clock_views(wo), "extensions": extensions,
+        "can_request_extension": can_request_extension(actor, wo),
+        "decidable_extensions": {x.pk for x in extensions if x.status == ExtensionStatus.PENDING
+                                 and can_decide_extension(actor, x)},
         "hold": wo.legal_holds.filter(lifted_at__isnull=True).first(),
-        "visit": ReturnVisit.objects.filter(work_order=wo).first(),
+        "visit": visit,
+        "can_record_visit": visit is not None and can_record_return_visit(actor, visit),
         # Only an appeal work order has an appeal record, and only an appealable kind appeals.
         "appeal": appeal_of(wo) if wo.kind == WorkOrderKind.APPEAL else None,
         "appeals": list_appeals_of(actor, wo) if wo.kind in APPEALABLE_KINDS else [],
         **co_handling_context(actor, wo),
-        "supervision": list_supervision_of(wo), "evaluations": Evaluation.choices,
-        "links": list_links(actor, wo), "can_split": wo.status in OPEN_STATUSES
-        and has_capability(actor.role, CREATE_WORK_ORDER),
+        **supervision_context(actor, wo), "evaluations": Evaluation.choices,
+        "links": list_links(actor, wo), "can_split": can_split(actor, wo),
         "severity_suggestions": suggestions_above_current(wo)
         if wo.status in OPEN_STATUSES else [],
-        "can_supervise": actor.role in SUPERVISORS and wo.status in OPEN_STATUSES,
-        "can_appeal": actor.role in APPEAL_TAKERS and wo.kind in APPEALABLE_KINDS
-        and wo.status in FINISHED, "regulators": Regulator.choices,
-        "survey": (survey := latest_survey(wo)), "survey_open": is_survey_open(survey)
-        and str(actor.role) in ("agent", "supervisor"),
-        "archive_review": missing_record_content(wo)
-        if wo.status == WorkOrderStatus.CLOSED and str(actor.role) == "archivist" else None,
-        "can_hold": str(actor.role) in ("manager", "admin"),
+        "can_appeal": can_take_appeal(actor, wo), "regulators": Regulator.choices,
+        "survey": survey, "survey_open": is_survey_open(survey) and can_record_survey(actor),
+        # Whoever may archive it sees what the archive review would refuse.
+        "archive_review": missing_record_content(wo) if wo.status == WorkOrderStatus.CLOSED
+        and any(t.name == "archive" for t in moves) else None,
+        "can_hold": can_place_legal_hold(actor),
         "attachments": wo.attachments.order_by("id"),
         "staff": list_staff_in_scope(actor).filter(unit__path__startswith=wo.unit.path),
         "categories": list_categories(), "errors": {}, "values": {}, **extra,
@@ -145,14 +161,28 @@ def detail_context(actor: Actor, wo_id: int, **extra: Any) -> dict[str, Any]:
 def co_handling_context(actor: Actor, wo: Any) -> dict[str, Any]:
     """Escalation requests and co-handling sub-tasks of the work order page."""
     subtasks = list_subtasks(wo)
+    requests = list_escalation_requests(wo)
     is_open = wo.status in OPEN_STATUSES
     return {
-        "subtasks": subtasks, "escalation_requests": list_escalation_requests(wo),
-        "can_request_escalation": actor.role in REQUESTERS and is_open,
-        "can_decide_escalation": actor.role in DECIDERS,
+        "subtasks": subtasks, "escalation_requests": requests,
+        "can_request_escalation": can_request_escalation(actor, wo),
+        "decidable_requests": {r.pk for r in requests if r.status == RequestStatus.PENDING
+                               and can_decide_escalation(actor, r)},
+        "can_assign_subtask": can_assign_subtask(actor),
+        "completable_subtasks": {t.pk for t in subtasks if t.status == SubtaskStatus.OPEN
+                                 and can_complete_subtask(actor, t)},
         "conditions": EscalationCondition.choices,
         "co_departments": list_departments_for(wo) if is_open else [],
         "department_staff": list_department_staff([t.department_id for t in subtasks]),
+    }
+
+def supervision_context(actor: Actor, wo: Any) -> dict[str, Any]:
+    entries = list_supervision_of(wo)
+    return {
+        "supervision": entries, "can_supervise": can_supervise(actor, wo),
+        "can_report_supervision": can_report_supervision(actor),
+        "closable_supervision": {e.pk for e in entries if e.closed_at is None
+                                 and can_close_supervision(actor, e)},
     }
 
 def detail_form(form: str) -> ErrorPage:

@@ -15,8 +15,6 @@ from kefu.console.error_handling import ErrorPage, renders_errors
 from kefu.console.views.base import parse_datetime_local, parse_int, staff_view
 from kefu.errors import KefuError
 from kefu.incidents.actions import (
-    COMMANDERS,
-    REPORTERS,
     IncidentChanges,
     IncidentReport,
     IncidentReview,
@@ -35,6 +33,7 @@ from kefu.incidents.models import (
     NoticeAudience,
     NoticeChannel,
 )
+from kefu.incidents.permissions import can_command_incident, can_report_incident
 from kefu.incidents.queries import INCIDENT_STATES, get_incident, list_incidents
 from kefu.orgs.actors import Actor
 from kefu.orgs.queries import list_units_in_scope
@@ -46,7 +45,8 @@ STATE_LABELS = {"open": _("处置中"), "closed": _("已结束"), "all": _("全�
 def _choices(actor: Actor) -> dict[str, Any]:
     return {"kinds": IncidentKind.choices, "levels": IncidentLevel.choices,
             "audiences": NoticeAudience.choices, "channels": NoticeChannel.choices,
-            "can_report": actor.role in REPORTERS, "can_command": actor.role in COMMANDERS}
+            "can_report": can_report_incident(actor),
+            "can_command": can_command_incident(actor)}
 
 
 @staff_view

@@ -28,6 +28,7 @@ from kefu.customers.crypto import digest
 from kefu.customers.validators import normalise_phone
 from kefu.errors import InvalidInput
 from kefu.orgs.actors import Actor
+from kefu.orgs.choices import CASEWORKER_ROLES
 from kefu.orgs.queries import list_staff_in_scope, list_units_in_scope
 from kefu.surveys.queries import pending_visit_ids
 from kefu.workorders import actions
@@ -113,8 +114,7 @@ def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
         "severities": Severity.choices, "channels": Channel.choices,
         "categories": list_categories(), "bulk_actions": BULK_ACTIONS,
         "saved_views": list_saved_views(actor), "units": list_units_in_scope(actor),
-        "staff": list_staff_in_scope(actor).filter(role__in=["agent", "handler",
-                                                              "supervisor"]),
+        "staff": list_staff_in_scope(actor).filter(role__in=CASEWORKER_ROLES),
     })
 
 BULK_ACTIONS = {

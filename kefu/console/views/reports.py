@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.console.views.base import day_after, parse_date, staff_view
-from kefu.escalation.actions import DECIDERS
+from kefu.escalation.permissions import can_decide_escalation
 from kefu.escalation.queries import (
     appeal_figures,
     list_open_subtasks,
@@ -58,7 +58,7 @@ def board(request: HttpRequest, actor: Actor) -> HttpResponse:
         "plans": list_pending_plan_approvals(actor)[:50],
         "extensions": list_pending_extensions(actor)[:50],
         "escalation_requests": list_pending_escalation_requests(actor)[:50]
-        if actor.role in DECIDERS else [],
+        if can_decide_escalation(actor) else [],
         "subtasks": list_open_subtasks(actor)[:50],
         "appeals": appeal_figures(actor, since=today - timedelta(days=30)),
         "received_today": count_received_since(actor, today),

@@ -18,23 +18,19 @@ from kefu.escalation.models import (
     AppealSource,
     Regulator,
 )
+from kefu.escalation.permissions import can_take_appeal
 from kefu.orgs.actors import Actor
-from kefu.orgs.choices import Role
 from kefu.orgs.queries import unit_for_tier
 from kefu.workorders.choices import (
     Channel,
     Severity,
     WorkOrderKind,
-    WorkOrderStatus,
 )
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.queries import scoped_work_orders
 from kefu.workorders.steps import audit, start_work_order, work_order_change
 
-APPEALABLE_KINDS = frozenset({WorkOrderKind.COMPLAINT, WorkOrderKind.APPEAL})
-FINISHED = frozenset({WorkOrderStatus.CLOSED, WorkOrderStatus.ARCHIVED})
 # Staff who take an appeal in for a customer or from a regulator.
-APPEAL_TAKERS = frozenset({Role.AGENT, Role.SUPERVISOR, Role.MANAGER})
 # A regulator's case number: letters, digits and hyphens, with its serial digits.
 EXTERNAL_NUMBER = re.compile(r"^(?=(?:[^0-9]*[0-9]){4})[A-Z0-9][A-Z0-9-]{5,31}$")
 
@@ -77,10 +73,7 @@ def _original(actor: Actor, original_id: int) -> WorkOrder:
     if original is None:
         raise InvalidInput("原工单不存在", "No such work order to appeal",
                            fields={"original_id": ["不存在 / unknown"]})
-    if original.kind not in APPEALABLE_KINDS or original.status not in FINISHED:
-        raise Conflict("只能对已结案的投诉提出申诉",
-                       "Only a closed complaint can be appealed",
-                       detail={"status": original.status, "kind": original.kind})
+    can_take_appeal(actor, original).enforce()
     return original
 
 
@@ -95,8 +88,7 @@ def open_appeal(*, actor: Actor, original_id: int, reason: str,
 def take_appeal(*, actor: Actor, original_id: int, reason: str,
                 case: RegulatorCase | None = None) -> Appeal:
     """The appeal step, for an action already inside its transaction."""
-    if not (actor.is_customer or actor.role in APPEAL_TAKERS):
-        raise PermissionRefused("您的角色不能受理申诉", "Your role may not take in appeals")
+    can_take_appeal(actor).enforce()
     if case is not None and actor.is_customer:
         raise PermissionRefused("监管转办由客服人员登记", "Staff record a regulator's case")
     if not reason.strip():

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from kefu.audit.actions import AuditRecord
 from kefu.audit.choices import AuditAction
-from kefu.errors import REQUIRED, Conflict, InvalidInput, NotFound, PermissionRefused
+from kefu.errors import REQUIRED, Conflict, InvalidInput, NotFound
 from kefu.escalation.models import (
     CoHandlingTask,
     EscalationCondition,
@@ -18,14 +18,18 @@ from kefu.escalation.models import (
     RequestStatus,
     SubtaskStatus,
 )
+from kefu.escalation.permissions import (
+    can_assign_subtask,
+    can_complete_subtask,
+    can_decide_escalation,
+    can_request_escalation,
+)
 from kefu.orgs.actors import SYSTEM, Actor
-from kefu.orgs.choices import Role
 from kefu.orgs.models import Department, Staff
 from kefu.sla.calendar import SHANGHAI
 from kefu.sla.choices import ClockState
 from kefu.sla.queries import current_calendar
 from kefu.workorders.choices import (
-    OPEN_STATUSES,
     EventType,
 )
 from kefu.workorders.models import WorkOrder
@@ -42,8 +46,6 @@ from kefu.workorders.steps import (
     work_order_change,
 )
 
-REQUESTERS = frozenset({Role.AGENT, Role.HANDLER, Role.SUPERVISOR})
-DECIDERS = frozenset({Role.SUPERVISOR, Role.MANAGER})
 MAX_SUBTASK_DAYS = 15
 
 
@@ -72,11 +74,8 @@ def request_escalation(*, actor: Actor, work_order_id: int,
                        application: EscalationApplication) -> EscalationRequest:
     """Apply to escalate, with the condition met, the reason, the tier asked for and the
     departments whose co-handling is needed."""
-    if actor.role not in REQUESTERS:
-        raise PermissionRefused("您的角色不能申请升级", "Your role may not apply to escalate")
     wo = lock_work_order(actor, work_order_id)
-    if wo.status not in OPEN_STATUSES:
-        raise Conflict("已结束的工单不能升级", "A finished work order cannot be escalated")
+    can_request_escalation(actor, wo).enforce()
     errors: dict[str, list[str]] = {}
     if application.condition not in EscalationCondition.values:
         errors["condition"] = [f"可选 / one of: {', '.join(EscalationCondition.values)}"]
@@ -122,15 +121,12 @@ def decide_escalation(*, actor: Actor, request_id: int, is_approved: bool,
                       note: str = "") -> EscalationRequest:
     """The superior approves (tier and unit move, one sub-task per department) or rejects;
     either way the applicant hears back."""
-    if actor.role not in DECIDERS:
-        raise PermissionRefused("只有主管或管理层可以审批升级",
-                                "Only supervisors or managers decide on escalation")
+    can_decide_escalation(actor).enforce()
     wo, request = lock_with_work_order(actor, EscalationRequest, request_id,
                                        NotFound("升级申请不存在", "No such escalation request"))
     if request.status != RequestStatus.PENDING:
         raise Conflict("该申请已审批", "The request was already decided")
-    if request.requested_by_user_id is not None and request.requested_by_user_id == actor.user_id:
-        raise PermissionRefused("不能审批自己的升级申请", "You cannot decide your own request")
+    can_decide_escalation(actor, request).enforce()
     if not is_approved and not note.strip():
         raise InvalidInput("驳回须说明原因", "Give the reason for rejecting",
                            fields={"note": [REQUIRED]})
@@ -172,9 +168,7 @@ def _locked_task(actor: Actor, task_id: int) -> tuple[WorkOrder, CoHandlingTask]
 @work_order_change
 def assign_subtask(*, actor: Actor, task_id: int, handler_id: int) -> CoHandlingTask:
     """A supervisor gives a department's part to one of its people."""
-    if actor.role not in DECIDERS:
-        raise PermissionRefused("只有主管或管理层可以分派协办任务",
-                                "Only supervisors or managers assign co-handling tasks")
+    can_assign_subtask(actor).enforce()
     wo, task = _locked_task(actor, task_id)
     if task.status != SubtaskStatus.OPEN:
         raise Conflict("协办任务已完成", "The task is already done")
@@ -203,9 +197,7 @@ def complete_subtask(*, actor: Actor, task_id: int, result: str) -> CoHandlingTa
     wo, task = _locked_task(actor, task_id)
     if task.status != SubtaskStatus.OPEN:
         raise Conflict("协办任务已完成", "The task is already done")
-    if actor.staff_id != task.handler_id and actor.role not in DECIDERS:
-        raise PermissionRefused("只有协办人或主管可以提交协办结果",
-                                "Only the task's handler or a supervisor records its result")
+    can_complete_subtask(actor, task).enforce()
     if not result.strip():
         raise InvalidInput("请填写协办结果", "Record the result", fields={"result": [REQUIRED]})
     now = timezone.now()

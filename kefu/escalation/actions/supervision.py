@@ -11,21 +11,24 @@ from django.utils import timezone
 from kefu.audit.actions import AuditRecord
 from kefu.audit.choices import AuditAction
 from kefu.db import insert_rows
-from kefu.errors import REQUIRED, Conflict, InvalidInput, NotFound, PermissionRefused
+from kefu.errors import REQUIRED, Conflict, InvalidInput, NotFound
 from kefu.escalation.models import (
     Evaluation,
     SupervisionEntry,
     SupervisionReason,
     SupervisionReport,
 )
+from kefu.escalation.permissions import (
+    can_close_supervision,
+    can_report_supervision,
+    can_supervise,
+)
 from kefu.orgs.actors import SYSTEM, Actor
-from kefu.orgs.choices import Role
 from kefu.orgs.models import OrgUnit
 from kefu.sla.calendar import SHANGHAI
 from kefu.sla.choices import ClockKind
 from kefu.sla.queries import current_calendar
 from kefu.workorders.choices import (
-    OPEN_STATUSES,
     EventType,
     Severity,
 )
@@ -43,17 +46,14 @@ from kefu.workorders.steps import (
     work_order_change,
 )
 
-SUPERVISORS = frozenset({Role.SUPERVISOR, Role.MANAGER})
-REPORTERS = frozenset({Role.AGENT, Role.HANDLER, Role.SUPERVISOR, Role.MANAGER})
-
 
 @work_order_change
 def open_supervision(*, actor: Actor, work_order_id: int, detail: str, working_days: int,
                      report_every_hours: int = 24) -> SupervisionEntry:
     """A supervisor puts a work order under supervision by their own unit."""
-    if actor.role not in SUPERVISORS or actor.unit_id is None:
-        raise PermissionRefused("只有主管或管理层可以督办",
-                                "Only supervisors or managers supervise")
+    wo = lock_work_order(actor, work_order_id)
+    can_supervise(actor, wo).enforce()
+    assert actor.unit_id is not None  # can_supervise refuses an actor without a unit
     errors: dict[str, list[str]] = {}
     if not detail.strip():
         errors["detail"] = [REQUIRED]
@@ -63,9 +63,6 @@ def open_supervision(*, actor: Actor, work_order_id: int, detail: str, working_d
         errors["report_every_hours"] = ["1–168"]
     if errors:
         raise InvalidInput("督办信息有误", "The supervision entry is invalid", fields=errors)
-    wo = lock_work_order(actor, work_order_id)
-    if wo.status not in OPEN_STATUSES:
-        raise Conflict("已结束的工单不能督办", "A finished work order cannot be supervised")
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -124,9 +121,7 @@ def _locked_entry(actor: Actor, entry_id: int) -> tuple[WorkOrder, SupervisionEn
 def report_supervision_progress(*, actor: Actor, entry_id: int,
                                 progress: str) -> SupervisionReport:
     """The people on the work order report how it is going; the next report falls due."""
-    if actor.role not in REPORTERS:
-        raise PermissionRefused("您的角色不能报告督办进展",
-                                "Your role may not report on supervision")
+    can_report_supervision(actor).enforce()
     if not progress.strip():
         raise InvalidInput("请填写进展情况", "Describe the progress",
                            fields={"progress": [REQUIRED]})
@@ -148,9 +143,7 @@ def report_supervision_progress(*, actor: Actor, entry_id: int,
 def close_supervision(*, actor: Actor, entry_id: int, evaluation: str,
                       note: str = "") -> SupervisionEntry:
     """The supervising unit closes the entry with its evaluation of how it was handled."""
-    if actor.role not in SUPERVISORS:
-        raise PermissionRefused("只有主管或管理层可以结束督办",
-                                "Only supervisors or managers close supervision")
+    can_close_supervision(actor).enforce()
     if evaluation not in Evaluation.values:
         raise InvalidInput("请选择督办评价", "Choose an evaluation",
                            fields={"evaluation": [" | ".join(Evaluation.values)]})
@@ -158,10 +151,7 @@ def close_supervision(*, actor: Actor, entry_id: int, evaluation: str,
         raise InvalidInput("评价为不合格时须说明原因", "Say why the handling was poor",
                            fields={"note": [REQUIRED]})
     wo, entry = _locked_entry(actor, entry_id)
-    unit_path = OrgUnit.objects.values_list("path", flat=True).get(pk=entry.supervising_unit_id)
-    if not unit_path.startswith(actor.unit_path):
-        raise PermissionRefused("只有督办单位可以结束督办",
-                                "Only the supervising unit closes the entry")
+    can_close_supervision(actor, entry).enforce()
     entry.closed_at, entry.closed_by_name = timezone.now(), actor.name
     entry.evaluation, entry.evaluation_note = evaluation, note.strip()
     entry.save(update_fields=["closed_at", "closed_by_name", "evaluation", "evaluation_note"])

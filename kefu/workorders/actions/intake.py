@@ -18,14 +18,14 @@ from kefu.customers.actions import CustomerDetails, create_customer
 from kefu.customers.models import Customer
 from kefu.customers.queries import find_customers_by_phone, get_customer
 from kefu.customers.validators import validate_mobile
-from kefu.errors import REQUIRED, Conflict, InvalidInput, NotFound, PermissionRefused
+from kefu.errors import REQUIRED, Conflict, InvalidInput, NotFound
 from kefu.orgs.actors import Actor
 from kefu.orgs.models import OrgUnit
-from kefu.orgs.permissions import CREATE_WORK_ORDER, has_capability
 from kefu.orgs.queries import list_units_in_scope
 from kefu.workorders.actions.values import active_category, allowed_severity
 from kefu.workorders.choices import Channel, Severity, WorkOrderKind
 from kefu.workorders.models import IdempotencyRecord, WorkOrder
+from kefu.workorders.permissions import can_create_work_order
 from kefu.workorders.steps import audit, audit_work_order, start_work_order, work_order_change
 
 
@@ -109,8 +109,7 @@ def _validate_intake(actor: Actor, intake: Intake) -> dict[str, list[str]]:
 def _create_work_order(
     actor: Actor, intake: Intake, key: str | None, fingerprint: str
 ) -> WorkOrder:
-    if not has_capability(actor.role, CREATE_WORK_ORDER):
-        raise PermissionRefused("您的角色不能受理工单", "Your role may not create work orders")
+    can_create_work_order(actor).enforce()
     errors = _validate_intake(actor, intake)
     contact_phone = intake.contact_phone
     if contact_phone:

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 
 from kefu.audit.choices import AuditAction
-from kefu.errors import REQUIRED, Conflict, InvalidInput, NotFound, PermissionRefused
+from kefu.errors import REQUIRED, Conflict, InvalidInput, NotFound
 from kefu.orgs.actors import Actor
 from kefu.workorders.choices import (
     ApprovalStatus,
@@ -19,6 +19,7 @@ from kefu.workorders.choices import (
     WorkOrderStatus,
 )
 from kefu.workorders.models import CompensationApprovalRule, HandlingPlan, WorkOrder
+from kefu.workorders.permissions import can_decide_plan
 from kefu.workorders.steps import (
     audit_work_order,
     choice,
@@ -82,16 +83,7 @@ def decide_handling_plan(
         raise NotFound("方案不存在", "No such plan") from None
     wo = lock_work_order(actor, plan.work_order_id)
     plan = HandlingPlan.objects.select_for_update().get(pk=plan_id)
-    if plan.approval_status != ApprovalStatus.PENDING:
-        raise Conflict("该方案不在待审批状态", "The plan is not awaiting approval")
-    allowed = {plan.approver_role}
-    if plan.approver_role == "supervisor":
-        allowed.add("manager")
-    if str(actor.role) not in allowed:
-        raise PermissionRefused("您无权审批该金额的补偿",
-                                "You may not approve a compensation this large")
-    if plan.created_by_user_id is not None and plan.created_by_user_id == actor.user_id:
-        raise PermissionRefused("不能审批自己提交的方案", "You cannot approve your own plan")
+    can_decide_plan(actor, plan).enforce()
     if not is_approved and not note.strip():
         raise InvalidInput("驳回须说明原因", "Give the reason for rejecting",
                            fields={"note": [REQUIRED]})

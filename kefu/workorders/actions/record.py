@@ -6,12 +6,12 @@ from __future__ import annotations
 from kefu.audit.actions import AuditRecord
 from kefu.audit.choices import AuditAction
 from kefu.customers.actions import check_reveal_reason
-from kefu.errors import REQUIRED, Conflict, InvalidInput, NotFound, PermissionRefused
+from kefu.errors import REQUIRED, Conflict, InvalidInput, NotFound
 from kefu.orgs.actors import Actor
-from kefu.orgs.permissions import ASSIGN_WORK_ORDER, MARK_ESCALATED, has_capability
 from kefu.workorders.actions.values import staff_in_scope
-from kefu.workorders.choices import OPEN_STATUSES, EventType
+from kefu.workorders.choices import EventType
 from kefu.workorders.models import WorkOrder
+from kefu.workorders.permissions import can_assign, can_mark_escalated
 from kefu.workorders.queries import scoped_work_orders
 from kefu.workorders.steps import (
     audit,
@@ -30,11 +30,8 @@ def assign_work_order(
     expected_version: int | None = None,
 ) -> WorkOrder:
     """Give the work order to a handler of its unit; the owner stays accountable (首问负责)."""
-    if not has_capability(actor.role, ASSIGN_WORK_ORDER):
-        raise PermissionRefused("您的角色不能分派工单", "Your role may not assign work orders")
     wo = lock_work_order(actor, work_order_id, expected_version)
-    if wo.status not in OPEN_STATUSES:
-        raise Conflict("已结束的工单不能分派", "A finished work order cannot be assigned")
+    can_assign(actor, wo).enforce()
     handler = staff_in_scope(actor, handler_id, wo.unit)
     previous = wo.handler_id
     wo.handler = handler
@@ -69,14 +66,10 @@ def escalate_work_order(
 ) -> WorkOrder:
     """Mark the work order escalated (001 §3.4) with the reason; with a tier (001 §7.2: 2
     province, 1 HQ), the unit at that tier takes it over and assigns a new handler."""
-    if not has_capability(actor.role, MARK_ESCALATED):
-        raise PermissionRefused("只有主管或管理层可以升级工单",
-                                "Only supervisors or managers escalate")
+    wo = lock_work_order(actor, work_order_id, expected_version)
+    can_mark_escalated(actor, wo).enforce()
     if not reason.strip():
         raise InvalidInput("请填写升级原因", "Give the reason", fields={"reason": [REQUIRED]})
-    wo = lock_work_order(actor, work_order_id, expected_version)
-    if wo.status not in OPEN_STATUSES:
-        raise Conflict("已结束的工单不能升级", "A finished work order cannot be escalated")
     if tier is None and wo.is_escalated:
         raise Conflict("工单已升级；如需更高级别请选择响应级别",
                        "Already escalated; choose a tier to go higher")

@@ -3,13 +3,13 @@ member of staff within the work order's unit."""
 
 from __future__ import annotations
 
-from kefu.errors import InvalidInput, PermissionRefused
+from kefu.errors import InvalidInput
 from kefu.orgs.actors import Actor
 from kefu.orgs.models import OrgUnit, Staff
-from kefu.orgs.permissions import SET_MAJOR_SEVERITY, has_capability
 from kefu.orgs.queries import is_unit_in_scope
 from kefu.workorders.choices import Severity
 from kefu.workorders.models import Category
+from kefu.workorders.permissions import can_set_severity
 from kefu.workorders.steps import choice
 
 
@@ -39,8 +39,5 @@ def active_category(category_id: int | None) -> Category | None:
 
 def allowed_severity(actor: Actor, severity: str) -> str:
     choice(severity, Severity, "severity")
-    if severity != Severity.NORMAL and not has_capability(actor.role, SET_MAJOR_SEVERITY):
-        # 001 §4.1: major (and, by SPEC §15, urgent) matters are set by supervisors or managers.
-        raise PermissionRefused("重大/紧急级别须由主管或管理层确定",
-                                "Only supervisors or managers set major or urgent severity")
+    can_set_severity(actor, severity).enforce()
     return severity
