@@ -72,6 +72,11 @@ def create_customer(
     return customer
 
 
+# What a reveal unmasks (the API's revealed customer, the console's revealed contact), named in
+# its audit entry so the log says which personal data a person saw (001 §4.5.2).
+REVEALED_FIELDS = ("name", "phone", "id_number", "address", "email")
+
+
 def check_reveal_reason(actor: Actor, reason: str) -> None:
     """Revealing without handling the matter needs the permission and a typed reason."""
     if not has_capability(actor.role, Capability.REVEAL_PERSONAL_DATA):
@@ -90,6 +95,6 @@ def reveal_customer(*, actor: Actor, customer_id: int, reason: str) -> Customer:
     check_reveal_reason(actor, reason)
     record_audit(
         actor=actor, action=AuditAction.PERSONAL_DATA_REVEALED, object_type="customer",
-        object_id=customer.pk, data={"reason": reason.strip()},
+        object_id=customer.pk, data={"fields": list(REVEALED_FIELDS), "reason": reason.strip()},
     )
     return customer

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kefu.audit.actions import AuditRecord
 from kefu.audit.choices import AuditAction
-from kefu.customers.actions import check_reveal_reason
+from kefu.customers.actions import REVEALED_FIELDS, check_reveal_reason
 from kefu.errors import REQUIRED, Conflict, InvalidInput, NotFound
 from kefu.orgs.actors import Actor
 from kefu.workorders.actions.values import staff_in_scope
@@ -96,7 +96,10 @@ def reveal_contact(*, actor: Actor, work_order_id: int, reason: str = "") -> Wor
     handles = actor.staff_id is not None and actor.staff_id in (wo.owner_id, wo.handler_id)
     if not handles:
         check_reveal_reason(actor, reason)
-    record_event(wo, actor, EventType.CONTACT_REVEALED, note=reason.strip())
+    fields = [*REVEALED_FIELDS, "contact_name", "contact_phone"]
+    record_event(wo, actor, EventType.CONTACT_REVEALED, note=reason.strip(),
+                 data={"fields": fields})
     audit(AuditRecord(actor, AuditAction.PERSONAL_DATA_REVEALED, "customer", wo.customer_id,
-                      {"work_order": wo.number, "reason": reason.strip() or "handling"}))
+                      {"work_order": wo.number, "fields": fields,
+                       "reason": reason.strip() or "handling"}))
     return wo
