@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from kefu.errors import InvalidInput, NotFound
 from kefu.incidents.models import Incident, IncidentClock, IncidentStatus
 from kefu.orgs.actors import Actor
 from kefu.orgs.models import OrgUnit
 from kefu.orgs.queries import list_units_in_scope
-from kefu.sla.queries import COMPLIANCE_COUNTS, ComplianceRow
+from kefu.sla.queries import ComplianceRow, compliance_counts
 
 INCIDENT_STATES = ("open", "closed", "all")
 
@@ -57,7 +58,8 @@ def notice_compliance(actor: Actor, *, since: datetime | None = None,
     if until:
         incidents = incidents.filter(detected_at__lt=until)
     rows = (IncidentClock.objects.filter(incident__in=incidents.values("id"))
-            .values("incident__unit").annotate(**COMPLIANCE_COUNTS).order_by("incident__unit"))
+            .values("incident__unit").annotate(**compliance_counts(timezone.now()))
+            .order_by("incident__unit"))
     names = dict(OrgUnit.objects.filter(pk__in=[r["incident__unit"] for r in rows])
                  .values_list("id", "name"))
     return [ComplianceRow(key=str(r["incident__unit"]), label=names[r["incident__unit"]],

@@ -96,16 +96,21 @@ class ComplianceRow:
 
     @property
     def rate(self) -> float | None:
-        done = self.met + self.breached
-        return self.met / done if done else None
+        """Met ÷ (met + breached), a breach still open counted as breached (SPEC §15): a
+        promise past its deadline is missed whether or not the work is finished."""
+        due = self.met + self.breached + self.running_late
+        return self.met / due if due else None
 
 
-# Per group of clock rows: met on time, breached and finished, breached and still running.
-COMPLIANCE_COUNTS = {
-    "met": Count("id", filter=Q(state=ClockState.MET)),
-    "breached": Count("id", filter=Q(state=ClockState.BREACHED, finished_at__isnull=False)),
-    "late": Count("id", filter=Q(state=ClockState.BREACHED, finished_at__isnull=True)),
-}
+def compliance_counts(now: datetime) -> dict[str, Count]:
+    """Per group of clock rows: met on time, breached and finished, and still open past the
+    deadline — marked breached, or running past it before the sweep has marked it."""
+    return {
+        "met": Count("id", filter=Q(state=ClockState.MET)),
+        "breached": Count("id", filter=Q(state=ClockState.BREACHED, finished_at__isnull=False)),
+        "late": Count("id", filter=Q(state=ClockState.BREACHED, finished_at__isnull=True)
+                      | Q(state=ClockState.RUNNING, deadline__lt=now)),
+    }
 
 
 def sla_compliance(actor: Actor, *, group: str, since: datetime | None = None,
@@ -128,7 +133,7 @@ def sla_compliance(actor: Actor, *, group: str, since: datetime | None = None,
     # The auto-close clock is the system's own timer, not a promise to the customer.
     rows = (SlaClock.objects.filter(work_order__in=orders.values("id"))
             .exclude(clock__in=SELF_ACTING)
-            .values(field).annotate(**COMPLIANCE_COUNTS).order_by(field))
+            .values(field).annotate(**compliance_counts(timezone.now())).order_by(field))
     labels = _labels(group)
     return [ComplianceRow(key=str(r[field]), label=labels.get(r[field], str(r[field] or "—")),
                           met=r["met"], breached=r["breached"], running_late=r["late"])
