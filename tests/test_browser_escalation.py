@@ -1,5 +1,5 @@
 """The escalation cards of the work order page, driven in Debian's chromium: a handler applies
-for co-handling, the supervisor approves it and hands the sub-tasks out, an engineer answers
+for co-handling, the province's manager approves it, the supervisor hands the sub-tasks out, an engineer answers
 his part, the complaint is put under supervision and reported on; an agent links and splits
 work orders and registers a regulator's appeal of a closed complaint."""
 
@@ -47,9 +47,14 @@ def test_co_handling_and_supervision_cards(world: World, live_server: Any,
 
     supervisor = sign_in(browser, base, "supervisor")
     supervisor.goto(f"{base}/console/work-orders/{wo.pk}/")
-    supervisor.fill(f"#esc-note-{request.pk}", "同意协办")
-    supervisor.click("#co-handling button[value=approve]")
-    supervisor.wait_for_selector("#co-handling table")
+    # 001 §3.4.3: the superior unit approves, not the applying city's own supervisor
+    assert supervisor.locator(f"#esc-note-{request.pk}").count() == 0
+    manager = sign_in(browser, base, "manager")
+    manager.goto(f"{base}/console/work-orders/{wo.pk}/")
+    manager.fill(f"#esc-note-{request.pk}", "同意协办")
+    manager.click("#co-handling button[value=approve]")
+    manager.wait_for_selector("#co-handling table")
+    supervisor.goto(f"{base}/console/work-orders/{wo.pk}/")
     tasks = {t.department_id: t for t in CoHandlingTask.objects.filter(work_order=wo)}
     assert set(tasks) == {network.pk, billing.pk}
     supervisor.select_option(f"#sub-handler-{tasks[network.pk].pk}", label="engineer")

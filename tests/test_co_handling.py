@@ -73,7 +73,10 @@ def test_approved_request_opens_sub_tasks_and_the_parent_waits(world: World) -> 
     assert request.status == "pending"
     with pytest.raises(PermissionRefused):  # never one's own request
         decide_escalation(actor=world.handler, request_id=request.pk, is_approved=True)
-    decide_escalation(actor=world.supervisor, request_id=request.pk, is_approved=True,
+    # 001 §3.4.3: the superior approves; the applying city's own supervisor is not above it.
+    with pytest.raises(PermissionRefused, match="above the applying unit"):
+        decide_escalation(actor=world.supervisor, request_id=request.pk, is_approved=True)
+    decide_escalation(actor=world.manager, request_id=request.pk, is_approved=True,
                       note="同意协办")
     tasks = list(CoHandlingTask.objects.filter(work_order=wo).order_by("id"))
     assert [t.department_id for t in tasks] == [network.pk, billing.pk]
@@ -109,8 +112,8 @@ def test_rejected_request_changes_nothing_but_tells_the_applicant(world: World) 
     wo = in_processing(world)
     request = apply(world, wo, network.pk, billing.pk, tier=2)
     with pytest.raises(InvalidInput):
-        decide_escalation(actor=world.supervisor, request_id=request.pk, is_approved=False)
-    decide_escalation(actor=world.supervisor, request_id=request.pk, is_approved=False,
+        decide_escalation(actor=world.manager, request_id=request.pk, is_approved=False)
+    decide_escalation(actor=world.manager, request_id=request.pk, is_approved=False,
                       note="本单位可以处理")
     request.refresh_from_db()
     wo.refresh_from_db()
@@ -135,7 +138,7 @@ def test_sub_task_that_breaches_its_own_deadline(world: World) -> None:
     net_actor, net_staff = engineer(world, "net_engineer", network)
     wo = in_processing(world)
     request = apply(world, wo, network.pk, billing.pk, working_days=1)
-    decide_escalation(actor=world.supervisor, request_id=request.pk, is_approved=True)
+    decide_escalation(actor=world.manager, request_id=request.pk, is_approved=True)
     task = CoHandlingTask.objects.get(department=network)
     assign_subtask(actor=world.supervisor, task_id=task.pk, handler_id=net_staff.pk)
     assert sweep(task.due_at - timedelta(seconds=1)).subtasks_overdue == 0
@@ -189,7 +192,7 @@ def test_applicant_hears_back_by_email(world: World) -> None:
     get_user_model().objects.filter(username="handler").update(email="handler@example.com")
     wo = in_processing(world)
     request = apply(world, wo, condition="major_failure", department_ids=())
-    decide_escalation(actor=world.supervisor, request_id=request.pk, is_approved=True)
+    decide_escalation(actor=world.manager, request_id=request.pk, is_approved=True)
     message = OutboxMessage.objects.get(template="escalation_decided")
     assert wo.number in message.body and "批准" in message.body
 
@@ -209,7 +212,9 @@ def test_console_and_api(world: World) -> None:
                  {"condition": "multi_department", "reason": "协同",
                   "department_ids": [str(network.pk), str(billing.pk)], "working_days": "3"})
     request = EscalationRequest.objects.get()
-    supervisor = world.client_for("supervisor")
+    assert "批准" not in world.client_for("supervisor").get(
+        f"/console/work-orders/{wo.pk}/").content.decode()  # the city decides nothing of its own
+    supervisor = world.client_for("manager")
     assert "批准" in supervisor.get(f"/console/work-orders/{wo.pk}/").content.decode()
     supervisor.post(f"/console/work-orders/{wo.pk}/escalation-requests/{request.pk}/decision/",
                     {"decision": "approve", "note": "同意"})
@@ -244,9 +249,11 @@ def test_board_lists_requests_and_sub_tasks(world: World) -> None:
     network, billing = departments(world)
     wo = in_processing(world)
     apply(world, wo, network.pk, billing.pk)
-    board = world.client_for("supervisor").get("/console/board/").content.decode()
+    # Waiting for the superior unit: on the province's board, not on the applying city's.
+    assert wo.number not in world.client_for("supervisor").get("/console/board/").content.decode()
+    board = world.client_for("manager").get("/console/board/").content.decode()
     assert wo.number in board and "需多个部门协同处理" in board
     request = EscalationRequest.objects.get()
-    decide_escalation(actor=world.supervisor, request_id=request.pk, is_approved=True)
+    decide_escalation(actor=world.manager, request_id=request.pk, is_approved=True)
     board = world.client_for("supervisor").get("/console/board/").content.decode()
     assert "网络运维部" in board and "计费账务部" in board

@@ -154,6 +154,9 @@ class EscalationRequest(models.Model):
     requested_at = models.DateTimeField()
     requested_by_name = models.CharField(max_length=100)
     requested_by_user_id = models.BigIntegerField(null=True)
+    # The unit that applied: its superior decides, never the unit itself (001 §3.4.3).
+    applying_unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, null=True,
+                                      related_name="+", verbose_name=_("申请单位"))
     requested_by_staff = models.ForeignKey("orgs.Staff", on_delete=models.SET_NULL, null=True,
                                            related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)

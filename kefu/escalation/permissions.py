@@ -25,13 +25,20 @@ def can_request_escalation(actor: Actor, wo: WorkOrder) -> Verdict:
 
 
 def can_decide_escalation(actor: Actor, request: EscalationRequest | None = None) -> Verdict:
-    """The superior decides; never on a request of their own."""
+    """The superior decides (001 §3.4.3): someone of a unit above the applying unit, never
+    of the applying unit itself, and never on a request of their own."""
     verdict = granted(actor.role, C.DECIDE_ESCALATION, "只有主管或管理层可以审批升级",
                       "Only supervisors or managers decide on escalation")
-    if verdict and request is not None and request.requested_by_user_id is not None \
-            and request.requested_by_user_id == actor.user_id:
+    if not verdict or request is None:
+        return verdict
+    if request.requested_by_user_id is not None and request.requested_by_user_id == actor.user_id:
         return refused(PermissionRefused("不能审批自己的升级申请",
                                          "You cannot decide your own request"))
+    applying = request.applying_unit.path if request.applying_unit else ""
+    if not actor.unit_path or applying == actor.unit_path \
+            or not applying.startswith(actor.unit_path):
+        return refused(PermissionRefused("升级申请须由申请单位的上级单位审批",
+                                         "A unit above the applying unit decides on escalation"))
     return verdict
 
 

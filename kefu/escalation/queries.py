@@ -118,13 +118,17 @@ def list_subtasks(wo: WorkOrder) -> list[CoHandlingTask]:
 
 def list_escalation_requests(wo: WorkOrder) -> list[EscalationRequest]:
     return list(EscalationRequest.objects.filter(work_order=wo)
-                .prefetch_related("departments").order_by("id"))
+                .select_related("applying_unit").prefetch_related("departments")
+                .order_by("id"))
 
 
 def list_pending_escalation_requests(actor: Actor) -> QuerySet[EscalationRequest]:
-    """Requests awaiting a decision on work orders in the actor's scope."""
+    """Requests awaiting a decision on work orders in the actor's scope, from units below the
+    actor's own (the superior decides)."""
     return (EscalationRequest.objects.filter(status=RequestStatus.PENDING,
-                                             work_order__in=scoped_work_orders(actor))
+                                             work_order__in=scoped_work_orders(actor),
+                                             applying_unit__path__startswith=actor.unit_path)
+            .exclude(applying_unit__path=actor.unit_path)
             .select_related("work_order").order_by("requested_at"))
 
 

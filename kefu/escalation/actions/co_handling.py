@@ -103,7 +103,8 @@ def request_escalation(*, actor: Actor, work_order_id: int,
         work_order=wo, condition=application.condition, reason=application.reason.strip(),
         target_tier=application.tier, working_days=application.working_days,
         requested_at=timezone.now(), requested_by_name=actor.name,
-        requested_by_user_id=actor.user_id, requested_by_staff_id=actor.staff_id)
+        requested_by_user_id=actor.user_id, requested_by_staff_id=actor.staff_id,
+        applying_unit_id=actor.unit_id or wo.unit_id)
     request.departments.set(departments)
     touch(wo)
     record_event(wo, actor, EventType.ESCALATION_REQUESTED, note=request.reason,
