@@ -55,7 +55,9 @@ def set_calendar_override(
     override, _ = CalendarOverride.objects.update_or_create(
         day=day, defaults={"is_workday": is_workday, "notice": notice.strip(),
                            "name": name.strip(), "created_by_name": actor.name})
-    moved = recompute_open_clocks(day, day)
+    kind = "工作日" if is_workday else "休息日"
+    moved = recompute_open_clocks(day, day, actor=actor,
+                                  reason=f"日历调整：{day} 改为{kind}（{notice.strip()}）")
     record_audit(actor=actor, action=AuditAction.CALENDAR_OVERRIDDEN, object_type="calendar",
                  object_id=day.isoformat(),
                  data={"is_workday": is_workday, "notice": notice, "clocks_moved": moved})
@@ -130,7 +132,9 @@ def import_schedule(*, actor: Actor, lines: list[ScheduleLine]) -> int:
         PublishedSchedule.objects.update_or_create(year=year,
                                                    defaults={"notice": notices[year]})
     # A year's schedule replaces the fallback for the whole year: recompute what spans it.
-    moved = recompute_open_clocks(date(years[0], 1, 1), date(years[-1], 12, 31))
+    moved = recompute_open_clocks(
+        date(years[0], 1, 1), date(years[-1], 12, 31), actor=actor,
+        reason=f"载入{'、'.join(map(str, years))}年放假安排（{notices[years[0]]}）")
     record_audit(actor=actor, action=AuditAction.CALENDAR_IMPORTED, object_type="calendar",
                  object_id=",".join(map(str, years)),
                  data={"dates": len(lines), "clocks_moved": moved})

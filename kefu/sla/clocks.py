@@ -4,6 +4,7 @@ transaction; never commits on its own."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from kefu.orgs.actors import Actor
 from kefu.sla.calendar import SHANGHAI, CalendarError, Deadline, WorkCalendar
 from kefu.sla.choices import ClockKind, ClockState, ClockUnit
 from kefu.sla.models import SlaClock, SlaPolicy
@@ -25,7 +27,8 @@ from kefu.sla.rules import (
     STARTS,
     STOPS,
 )
-from kefu.workorders.models import WorkOrder
+from kefu.workorders.choices import EventType
+from kefu.workorders.models import TimelineEvent, WorkOrder
 
 OPEN = (ClockState.RUNNING, ClockState.PAUSED)
 
@@ -277,10 +280,12 @@ def _set_due(wo: WorkOrder, clocks: list[SlaClock], *, save: bool = True) -> Non
         wo.next_due_at, wo.is_overdue = due, overdue
 
 
-def recompute_open_clocks(first_day: date, last_day: date, *, batch: int = 2000) -> int:
+def recompute_open_clocks(first_day: date, last_day: date, *, actor: Actor, reason: str,
+                          batch: int = 2000) -> int:
     """After a calendar change on [first_day, last_day]: recompute every running or paused
     day-counting clock whose period touches those days, pauses kept, and the due instants of
-    their work orders. Returns how many clocks changed."""
+    their work orders. Each work order whose deadline moved has it on its timeline: old and
+    new deadline and why. Returns how many clocks changed."""
     calendar = current_calendar()
     span_start = datetime.combine(first_day, datetime.min.time(), SHANGHAI)
     span_end = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), SHANGHAI)
@@ -295,9 +300,10 @@ def recompute_open_clocks(first_day: date, last_day: date, *, batch: int = 2000)
         if not clocks:
             return changed_total
         last_id = clocks[-1].pk
-        changed = []
+        changed, moves = [], defaultdict(list)
         for clock in clocks:
             before = (clock.deadline, clock.warn_at, clock.is_provisional)
+            old_deadline = clock.deadline
             started, paused = clock.started_at, clock.paused_seconds
             schedule(clock, calendar, started)
             clock.deadline = after_clock_time(calendar, clock.policy, clock.deadline, paused)
@@ -306,10 +312,29 @@ def recompute_open_clocks(first_day: date, last_day: date, *, batch: int = 2000)
             apply_cap(clock, clock.cap)
             if (clock.deadline, clock.warn_at, clock.is_provisional) != before:
                 changed.append(clock)
+            if clock.deadline != old_deadline:
+                moves[clock.work_order_id].append({
+                    "clock": clock.clock, "from": old_deadline.isoformat(),
+                    "to": clock.deadline.isoformat()})
         SlaClock.objects.bulk_update(changed, ["deadline", "warn_at", "is_provisional"])
         for wo in WorkOrder.objects.filter(pk__in={c.work_order_id for c in changed}):
             refresh_due(wo)
+        _record_moves(moves, actor, reason)
         changed_total += len(changed)
+
+
+def _record_moves(moves: dict[int, list[dict[str, str]]], actor: Actor, reason: str) -> None:
+    """The moved deadlines on each work order's timeline, its version bumped (its ETag with
+    it): a deadline never moves without the record saying when, from what, to what and why."""
+    if not moves:
+        return
+    now = timezone.now()
+    TimelineEvent.objects.bulk_create([
+        TimelineEvent(work_order_id=wo_id, at=now, event_type=EventType.DEADLINE_RECOMPUTED,
+                      actor_role=str(actor.role), actor_user_id=actor.user_id,
+                      actor_name=actor.name, note=reason, data={"clocks": clocks})
+        for wo_id, clocks in moves.items()])
+    WorkOrder.objects.filter(pk__in=list(moves)).update(version=F("version") + 1)
 
 
 def stop_auto_close(work_order_id: int) -> None:

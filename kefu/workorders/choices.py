@@ -129,3 +129,4 @@ class EventType(models.TextChoices):
     DEADLINE_EXTENSION_REQUESTED = "extension_requested", _("申请延期")
     DEADLINE_EXTENDED = "deadline_extended", _("时限延长")
     DEADLINE_EXTENSION_REJECTED = "extension_rejected", _("延期申请驳回")
+    DEADLINE_RECOMPUTED = "deadline_recomputed", _("时限按日历重算")
