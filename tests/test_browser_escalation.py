@@ -90,11 +90,11 @@ def test_co_handling_and_supervision_cards(world: World, live_server: Any,
     supervisor.click("#supervision summary:has-text('列入督办')")
     supervisor.fill("#sup-detail", "三日内恢复并回复客户")
     supervisor.fill("#sup-days", "3")
-    supervisor.fill("#sup-hours", "12")
+    supervisor.fill("#sup-report-days", "1")
     supervisor.click("#supervision form[action$='supervision/'] button")
     supervisor.wait_for_selector("#supervision >> text=三日内恢复并回复客户")
     entry = SupervisionEntry.objects.get(work_order=wo)
-    assert entry.report_every_hours == 12 and entry.closed_at is None
+    assert entry.report_every_working_days == 1 and entry.closed_at is None
 
     handler.goto(f"{base}/console/work-orders/{wo.pk}/")
     handler.fill(f"#progress-{entry.pk}", "光缆已更换，正在回访确认")

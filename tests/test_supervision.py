@@ -31,7 +31,8 @@ def supervised(world: World) -> SupervisionEntry:
     actions.assign_work_order(actor=world.supervisor, work_order_id=wo.pk,
                               handler_id=world.handler.staff_id)
     return open_supervision(actor=world.manager, work_order_id=wo.pk,
-                            detail="媒体关注，限期办结", working_days=2, report_every_hours=4)
+                            detail="媒体关注，限期办结", working_days=2,
+                            report_every_working_days=1)
 
 
 def test_reports_reminders_overdue_and_evaluation(world: World) -> None:
@@ -79,8 +80,8 @@ def test_bad_input_changes_nothing(world: World) -> None:
         open_supervision(actor=world.handler, work_order_id=wo.pk, detail="x", working_days=2)
     with pytest.raises(InvalidInput) as caught:
         open_supervision(actor=world.manager, work_order_id=wo.pk, detail=" ", working_days=0,
-                         report_every_hours=0)
-    assert set(caught.value.fields) == {"detail", "working_days", "report_every_hours"}
+                         report_every_working_days=0)
+    assert set(caught.value.fields) == {"detail", "working_days", "report_every_working_days"}
     outsider, _ = make_staff("sz_supervisor", "supervisor", world.sibling)
     with pytest.raises(NotFound):
         open_supervision(actor=outsider, work_order_id=wo.pk, detail="越权", working_days=2)

@@ -20,7 +20,8 @@ router = Router()
 class SupervisionIn(Schema):
     detail: str = Field(max_length=200, description="what the supervising unit requires")
     working_days: int = Field(3, description="finish within, 1–30 working days")
-    report_every_hours: int = Field(24, description="progress reports every, 1–168 hours")
+    report_every_working_days: int = Field(
+        2, description="progress reports due every, 1–10 working days (at 24:00)")
 
 
 class SupervisionOut(Schema):
@@ -33,8 +34,10 @@ class SupervisionOut(Schema):
     supervisor_name: str
     opened_at: datetime
     due_at: datetime
-    report_every_hours: int
+    report_every_working_days: int
     next_report_due_at: datetime | None
+    report_overdue_at: datetime | None
+    missed_reports: int
     overdue_at: datetime | None
     closed_at: datetime | None
     evaluation: str

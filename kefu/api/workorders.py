@@ -237,7 +237,8 @@ def subtasks(request: HttpRequest, wo_id: int) -> list[Any]:
 def supervise(request: HttpRequest, wo_id: int, payload: SupervisionIn) -> Status[Any]:
     return Status(201, open_supervision(
         actor=actor_of(request), work_order_id=wo_id, detail=payload.detail,
-        working_days=payload.working_days, report_every_hours=payload.report_every_hours))
+        working_days=payload.working_days,
+        report_every_working_days=payload.report_every_working_days))
 
 
 class LinkIn(Schema):

@@ -56,8 +56,8 @@ def stream_work_orders_csv(actor: Actor, filters: WorkOrderFilter,
 
 SUPERVISION_COLUMNS = ["工单号 number", "督办原因 reason", "说明 detail", "督办单位 unit",
                        "督办人 supervisor", "督办时间 opened", "督办期限 due", "逾期 overdue",
-                       "进展报告 reports", "结束时间 closed", "评价 evaluation",
-                       "评价说明 note"]
+                       "进展报告 reports", "逾期未报 missed reports", "结束时间 closed",
+                       "评价 evaluation", "评价说明 note"]
 
 
 def stream_supervision_csv(actor: Actor, state: str, page: int = 500) -> Iterator[str]:
@@ -77,8 +77,8 @@ def stream_supervision_csv(actor: Actor, state: str, page: int = 500) -> Iterato
                 e.work_order.number, e.get_reason_display(), e.detail, e.supervising_unit.name,
                 e.supervisor_name, e.opened_at.isoformat(), e.due_at.isoformat(),
                 e.overdue_at.isoformat() if e.overdue_at else "", e.report_count,  # type: ignore[attr-defined]
-                e.closed_at.isoformat() if e.closed_at else "", e.get_evaluation_display(),
-                e.evaluation_note])
+                e.missed_reports, e.closed_at.isoformat() if e.closed_at else "",
+                e.get_evaluation_display(), e.evaluation_note])
         text = buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

@@ -18,6 +18,27 @@ class Evaluation(models.TextChoices):
     POOR = "poor", _("不合格")
 
 
+# SPEC §15: progress reports every 2 working days unless the supervisor sets another interval.
+REPORT_EVERY_WORKING_DAYS = 2
+
+
+class DutySupervisor(models.Model):
+    """Who of a unit supervises what the unit takes over (a breach from below, a serious
+    complaint of a unit below): a configured person, not a role."""
+
+    unit = models.OneToOneField("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("单位"))
+    staff = models.ForeignKey("orgs.Staff", on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("值班主管"))
+
+    class Meta:
+        verbose_name = _("值班主管")
+        verbose_name_plural = _("值班主管")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.staff_id}"
+
+
 class SupervisionEntry(models.Model):
     """A line of the supervision ledger (督办台账, 001 §3.4.4): the superior unit follows a
     work order until it is done, with progress reports at set intervals, overdue marks and
@@ -32,9 +53,17 @@ class SupervisionEntry(models.Model):
     due_at = models.DateTimeField(_("督办期限"))
     opened_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
+    # A person of the supervising unit, never "system" (SPEC §15): its duty supervisor.
+    supervisor = models.ForeignKey("orgs.Staff", on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+", verbose_name=_("督办人"))
     supervisor_name = models.CharField(_("督办人"), max_length=100, blank=True)
-    report_every_hours = models.PositiveSmallIntegerField(_("进展报告间隔（小时）"), default=24)
+    report_every_working_days = models.PositiveSmallIntegerField(
+        _("进展报告间隔（工作日）"), default=REPORT_EVERY_WORKING_DAYS)
+    # 24:00 of the working day the next progress report is due.
     next_report_due_at = models.DateTimeField(_("下次报告期限"), null=True, blank=True)
+    # Set when a report falls due unwritten; cleared by the next report.
+    report_overdue_at = models.DateTimeField(_("进展报告逾期"), null=True, blank=True)
+    missed_reports = models.PositiveSmallIntegerField(_("逾期未报次数"), default=0)
     # Set by the sweep when the due date passes with the entry still open.
     overdue_at = models.DateTimeField(_("逾期时间"), null=True, blank=True)
     last_reminded_at = models.DateTimeField(null=True, blank=True)

@@ -67,6 +67,11 @@ def can_supervise(actor: Actor, wo: WorkOrder) -> Verdict:
     return verdict
 
 
+def can_configure_supervision(actor: Actor) -> Verdict:
+    return granted(actor.role, C.CONFIGURE_SUPERVISION, "只有系统管理员可以设置值班主管",
+                   "Only administrators set duty supervisors")
+
+
 def can_report_supervision(actor: Actor) -> Verdict:
     return granted(actor.role, C.REPORT_SUPERVISION, "您的角色不能报告督办进展",
                    "Your role may not report on supervision")

@@ -13,6 +13,7 @@ from kefu.escalation.models import (
     Appeal,
     AppealSource,
     CoHandlingTask,
+    DutySupervisor,
     EscalationRequest,
     RequestStatus,
     SubtaskStatus,
@@ -152,3 +153,18 @@ def list_department_staff(department_ids: list[int]) -> dict[int, list[Staff]]:
         assert staff.department_id is not None
         people.setdefault(staff.department_id, []).append(staff)
     return people
+
+
+def duty_supervisors(unit_ids: set[int]) -> dict[int, Staff]:
+    """The person who supervises for each unit: its configured duty supervisor, else its
+    first supervisor, else its first manager. A unit with none of them is left out."""
+    found = {d.unit_id: d.staff for d in DutySupervisor.objects.filter(
+        unit_id__in=unit_ids).select_related("staff")}
+    rest = unit_ids - set(found)
+    if rest:
+        # Supervisors before managers, the longest-serving first.
+        people = Staff.objects.filter(unit_id__in=rest, role__in=("supervisor", "manager"),
+                                      user__is_active=True).order_by("-role", "id")
+        for person in people:
+            found.setdefault(person.unit_id, person)
+    return found

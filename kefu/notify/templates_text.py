@@ -62,6 +62,12 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("Under supervision",
                "{number} is under supervision: {detail}. Finish by {due} and report progress."),
     },
+    "supervision_report_missed": {
+        "zh-hans": ("【客服】督办进展逾期未报", "督办工单 {number} 未在 {missed} 前报告进展"
+                    "（第 {count} 次），下次报告期限 {next}。"),
+        "en": ("Supervision: progress report missed",
+               "{number} missed its progress report due {missed} ({count}); next due {next}."),
+    },
     "supervision_reminder": {
         "zh-hans": ("【客服】督办进展提醒", "督办工单 {number} 需要报告进展，督办期限 {due}。"),
         "en": ("Supervision: report progress", "{number} needs a progress report; due {due}."),

@@ -62,3 +62,12 @@ def actor_for_user(user: AbstractBaseUser | AnonymousUser) -> Actor:
     if customer is not None:
         return Actor(role=Role.CUSTOMER, name="customer", user_id=user.pk, customer_id=customer.pk)
     raise NotAnActor(f"user {user.pk} has no staff or customer record")
+
+
+def actor_for_admin(user: AbstractBaseUser | AnonymousUser) -> Actor:
+    """Who acts in the admin site: the staff member, or an administrator for a superuser made
+    with `kefu createsuperuser`, which has no staff record."""
+    try:
+        return actor_for_user(user)
+    except NotAnActor:
+        return Actor(role=Role.ADMIN, name=user.get_username(), user_id=user.pk)

@@ -29,6 +29,7 @@ class Capability(StrEnum):
     REQUEST_EXTENSION = "sla.request_extension"
     DECIDE_EXTENSION = "sla.decide_extension"
     CHANGE_CALENDAR = "sla.change_calendar"
+    CONFIGURE_SUPERVISION = "escalation.configure_supervision"
     REQUEST_ESCALATION = "escalation.request"
     DECIDE_ESCALATION = "escalation.decide"
     SUPERVISE = "escalation.supervise"
@@ -61,6 +62,7 @@ HOLDERS: dict[Capability, frozenset[Role]] = {
     C.REQUEST_EXTENSION: frozenset({R.HANDLER, R.SUPERVISOR, R.MANAGER}),
     C.DECIDE_EXTENSION: frozenset({R.MANAGER}),
     C.CHANGE_CALENDAR: frozenset({R.ADMIN, R.SYSTEM}),
+    C.CONFIGURE_SUPERVISION: frozenset({R.ADMIN, R.SYSTEM}),
     C.REQUEST_ESCALATION: frozenset({R.AGENT, R.HANDLER, R.SUPERVISOR}),
     C.DECIDE_ESCALATION: _LEADS,
     C.SUPERVISE: _LEADS,

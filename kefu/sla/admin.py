@@ -3,18 +3,13 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from kefu.orgs.actors import Actor, NotAnActor, actor_for_user
-from kefu.orgs.choices import Role
+from kefu.orgs.actors import Actor, actor_for_admin
 from kefu.sla.actions import set_calendar_override
 from kefu.sla.models import CalendarOverride, PublishedSchedule, SlaPolicy
 
 
 def _actor(request: HttpRequest) -> Actor:
-    try:
-        return actor_for_user(request.user)
-    except NotAnActor:
-        # A superuser made with `kefu createsuperuser` has no staff record.
-        return Actor(role=Role.ADMIN, name=request.user.get_username(), user_id=request.user.pk)
+    return actor_for_admin(request.user)
 
 
 @admin.register(CalendarOverride)

@@ -23,7 +23,7 @@ from kefu.notify.templates_text import render_message
 from kefu.orgs.actors import SYSTEM
 from kefu.orgs.choices import Role
 from kefu.orgs.models import Staff
-from kefu.orgs.queries import UnitTree, ancestor_at_tier, unit_tree
+from kefu.orgs.queries import UnitTree, unit_tree
 from kefu.workorders.choices import EventType
 from kefu.workorders.models import TimelineEvent, WorkOrder
 from kefu.workorders.reactions import Breach
@@ -73,14 +73,16 @@ class ClockEffects:
         self._tell_staff(wo, "sla_warned", clock)
 
     def breach(self, wo: WorkOrder, breached: Sequence[SweptClock]) -> None:
-        """One tier up, the unit at that tier responsible (the handler keeps working on it and
-        still sees it), the owner and supervisors told. The caller saves `BREACH_FIELDS`."""
+        """The superior unit takes it over: the parent of the responsible unit in the org
+        tree, the tier the parent's (SPEC §15; the handler keeps working on it and still sees
+        it); the owner and supervisors told. The caller saves `BREACH_FIELDS`."""
         names = [c.clock for c in breached]
         for clock in breached:
             self.events.append(self._event(wo, EventType.SLA_BREACHED, clock))
             self._tell_staff(wo, "sla_breached", clock)
-        wo.tier = max(1, wo.tier - 1)
-        wo.unit_id = ancestor_at_tier(self.units, wo.unit_id, wo.tier) or wo.unit_id
+        parent = self.units.get(wo.unit_id, (None, wo.tier))[0]
+        if parent is not None:
+            wo.unit_id, wo.tier = parent, self.units[parent][1]
         wo.is_escalated = True
         wo.version += 1
         self.audits.append(AuditRecord(SYSTEM, AuditAction.SLA_BREACHED, "work_order", wo.pk,

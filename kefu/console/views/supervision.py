@@ -61,8 +61,8 @@ def supervise(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
     open_supervision(actor=actor, work_order_id=wo_id,
                      detail=request.POST.get("detail", ""),
                      working_days=parse_int(request.POST.get("working_days")) or 0,
-                     report_every_hours=parse_int(request.POST.get("report_every_hours"))
-                     or 24)
+                     report_every_working_days=parse_int(
+                         request.POST.get("report_every_working_days")) or 0)
     return _back(wo_id)
 
 

@@ -13,6 +13,7 @@ from kefu.escalation.actions.co_handling import (
     mark_overdue_subtasks,
     request_escalation,
 )
+from kefu.escalation.actions.duty import set_duty_supervisor
 from kefu.escalation.actions.supervision import (
     close_supervision,
     open_breach_supervision,
@@ -27,5 +28,5 @@ __all__ = [
     "complete_subtask", "decide_escalation", "mark_overdue_subtasks", "open_appeal",
     "open_breach_supervision",
     "open_supervision", "remind_supervision", "report_supervision_progress",
-    "request_escalation", "supervise_serious", "take_appeal",
+    "request_escalation", "set_duty_supervisor", "supervise_serious", "take_appeal",
 ]

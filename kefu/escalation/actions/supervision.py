@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -13,6 +13,7 @@ from kefu.audit.choices import AuditAction
 from kefu.db import insert_rows
 from kefu.errors import REQUIRED, Conflict, InvalidInput, NotFound
 from kefu.escalation.models import (
+    REPORT_EVERY_WORKING_DAYS,
     Evaluation,
     SupervisionEntry,
     SupervisionReason,
@@ -23,6 +24,7 @@ from kefu.escalation.permissions import (
     can_report_supervision,
     can_supervise,
 )
+from kefu.escalation.queries import duty_supervisors
 from kefu.orgs.actors import SYSTEM, Actor
 from kefu.orgs.models import OrgUnit
 from kefu.sla.calendar import SHANGHAI
@@ -46,10 +48,18 @@ from kefu.workorders.steps import (
     work_order_change,
 )
 
+MAX_REPORT_INTERVAL = 10  # working days
+
+
+def _next_report(after: datetime, working_days: int) -> datetime:
+    """24:00 of the working day a report is due, `working_days` after `after`."""
+    return current_calendar().add_working_days(after, working_days).at
+
 
 @work_order_change
 def open_supervision(*, actor: Actor, work_order_id: int, detail: str, working_days: int,
-                     report_every_hours: int = 24) -> SupervisionEntry:
+                     report_every_working_days: int = REPORT_EVERY_WORKING_DAYS,
+                     ) -> SupervisionEntry:
     """A supervisor puts a work order under supervision by their own unit."""
     wo = lock_work_order(actor, work_order_id)
     can_supervise(actor, wo).enforce()
@@ -59,8 +69,8 @@ def open_supervision(*, actor: Actor, work_order_id: int, detail: str, working_d
         errors["detail"] = [REQUIRED]
     if not 1 <= working_days <= 30:
         errors["working_days"] = ["1–30"]
-    if not 1 <= report_every_hours <= 24 * 7:
-        errors["report_every_hours"] = ["1–168"]
+    if not 1 <= report_every_working_days <= MAX_REPORT_INTERVAL:
+        errors["report_every_working_days"] = [f"1–{MAX_REPORT_INTERVAL}"]
     if errors:
         raise InvalidInput("督办信息有误", "The supervision entry is invalid", fields=errors)
     now = timezone.now()
@@ -70,9 +80,9 @@ def open_supervision(*, actor: Actor, work_order_id: int, detail: str, working_d
                 work_order=wo, supervising_unit_id=actor.unit_id,
                 reason=SupervisionReason.MANUAL, detail=detail.strip()[:200],
                 due_at=current_calendar().add_working_days(now, working_days).at,
-                opened_at=now, supervisor_name=actor.name,
-                report_every_hours=report_every_hours,
-                next_report_due_at=now + timedelta(hours=report_every_hours))
+                opened_at=now, supervisor_id=actor.staff_id, supervisor_name=actor.name,
+                report_every_working_days=report_every_working_days,
+                next_report_due_at=_next_report(now, report_every_working_days))
     except IntegrityError:
         raise Conflict("该工单已在督办中", "The work order is already under supervision") from None
     touch(wo)
@@ -97,11 +107,12 @@ def supervise_serious(wo: WorkOrder, actor: Actor) -> SupervisionEntry | None:
         "deadline", flat=True).first()
     due = handling or current_calendar().add_working_days(now, 15).at
     superior = OrgUnit.objects.filter(pk=wo.unit_id).values_list("parent_id", flat=True).first()
+    unit_id = superior or wo.unit_id
     entry = SupervisionEntry.objects.create(
-        work_order=wo, supervising_unit_id=superior or wo.unit_id,
+        work_order=wo, supervising_unit_id=unit_id,
         reason=SupervisionReason.MAJOR_SEVERITY, detail=str(Severity(wo.severity).label),
-        due_at=due, opened_at=now, supervisor_name="system", report_every_hours=24,
-        next_report_due_at=now + timedelta(hours=24))
+        due_at=due, opened_at=now, **_supervisors({unit_id})[unit_id],
+        next_report_due_at=_next_report(now, REPORT_EVERY_WORKING_DAYS))
     record_event(wo, actor, EventType.SUPERVISION_OPENED, note=entry.detail,
                  data={"entry": entry.pk, "due_at": due.isoformat(), "reason": entry.reason})
     audit_work_order(wo, actor, AuditAction.SUPERVISION_OPENED, {"entry": entry.pk,
@@ -129,8 +140,9 @@ def report_supervision_progress(*, actor: Actor, entry_id: int,
     now = timezone.now()
     report = SupervisionReport.objects.create(entry=entry, at=now, progress=progress.strip(),
                                               by_name=actor.name, by_user_id=actor.user_id)
-    entry.next_report_due_at = now + timedelta(hours=entry.report_every_hours)
-    entry.save(update_fields=["next_report_due_at"])
+    entry.next_report_due_at = _next_report(now, entry.report_every_working_days)
+    entry.report_overdue_at = None
+    entry.save(update_fields=["next_report_due_at", "report_overdue_at"])
     # A report on an archived work order's entry is refused by the lock above.
     # 001 §3.4.4: the customer follows the progress of a supervised complaint.
     record_event(wo, actor, EventType.SUPERVISION_REPORTED, note=report.progress,
@@ -163,9 +175,10 @@ def close_supervision(*, actor: Actor, entry_id: int, evaluation: str,
 
 
 def remind_supervision(now: datetime, *, batch: int = 500) -> int:
-    """Called by the SLA sweep: open entries past their due date get their overdue mark once;
-    entries whose progress report is due get one reminder per interval to the work order's
-    handler (or owner). Returns how many entries were touched."""
+    """Called by the SLA sweep: open entries past their due date get their overdue mark once.
+    A progress report that fell due unwritten is marked on the ledger and counted, the
+    supervisor is told (001 §3.4.4) and the work order's handler (or owner) reminded; the
+    next report falls due one interval later. Returns how many entries were touched."""
     touched = 0
     with change():
         due = (SupervisionEntry.objects.filter(closed_at__isnull=True)
@@ -182,13 +195,41 @@ def remind_supervision(now: datetime, *, batch: int = 500) -> int:
                 audit(AuditRecord(SYSTEM, AuditAction.SUPERVISION_OVERDUE, "work_order",
                                   wo.pk, {"entry": entry.pk}))
             if entry.next_report_due_at is not None and entry.next_report_due_at <= now:
-                entry.last_reminded_at = now
-                entry.next_report_due_at = now + timedelta(hours=entry.report_every_hours)
-                tell_staff(wo.handler_id or wo.owner_id, "supervision_reminder", wo,
-                            due=f"{entry.due_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}")
-            entry.save(update_fields=["overdue_at", "last_reminded_at", "next_report_due_at"])
+                _missed_report(entry, wo, now)
+            entry.save(update_fields=["overdue_at", "last_reminded_at", "next_report_due_at",
+                                      "report_overdue_at", "missed_reports"])
             touched += 1
     return touched
+
+
+def _missed_report(entry: SupervisionEntry, wo: WorkOrder, now: datetime) -> None:
+    missed = entry.next_report_due_at
+    assert missed is not None
+    entry.report_overdue_at = entry.report_overdue_at or now
+    entry.missed_reports += 1
+    entry.last_reminded_at = now
+    entry.next_report_due_at = _next_report(now, entry.report_every_working_days)
+    audit(AuditRecord(SYSTEM, AuditAction.SUPERVISION_REPORT_MISSED, "work_order", wo.pk,
+                      {"entry": entry.pk, "due": missed.isoformat(),
+                       "missed": entry.missed_reports}))
+    local = f"{missed.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
+    tell_staff(entry.supervisor_id, "supervision_report_missed", wo, missed=local,
+               count=str(entry.missed_reports),
+               next=f"{entry.next_report_due_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}")
+    tell_staff(wo.handler_id or wo.owner_id, "supervision_reminder", wo,
+               due=f"{entry.due_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}")
+
+
+def _supervisors(unit_ids: set[int]) -> dict[int, dict[str, object]]:
+    """Each unit's named supervisor for its entries; a unit with nobody to name keeps its own
+    name there, so the ledger shows who is answerable rather than "system"."""
+    people = duty_supervisors(unit_ids)
+    names = dict(OrgUnit.objects.filter(pk__in=unit_ids - set(people))
+                 .values_list("id", "name"))
+    return {unit_id: {"supervisor_id": people[unit_id].pk,
+                      "supervisor_name": people[unit_id].display_name}
+            if unit_id in people else {"supervisor_id": None, "supervisor_name": names[unit_id]}
+            for unit_id in unit_ids}
 
 
 SUPERVISION_DAYS = 2  # working days the superior unit gives to answer a breach (SPEC §15)
@@ -201,10 +242,16 @@ def open_breach_supervision(breaches: list[Breach], now: datetime) -> None:
         work_order__in=[b.work_order_id for b in breaches],
         reason=SupervisionReason.SLA_BREACH, closed_at__isnull=True,
     ).values_list("work_order_id", flat=True))
-    due = current_calendar().add_working_days(now, SUPERVISION_DAYS).at
+    calendar = current_calendar()
+    due = calendar.add_working_days(now, SUPERVISION_DAYS).at
+    next_report = calendar.add_working_days(now, REPORT_EVERY_WORKING_DAYS).at
+    opening = [b for b in breaches if b.work_order_id not in open_already]
+    people = _supervisors({b.unit_id for b in opening})
     insert_rows(SupervisionEntry, [{
         "work_order_id": b.work_order_id, "supervising_unit_id": b.unit_id,
         "reason": SupervisionReason.SLA_BREACH, "detail": ", ".join(b.clock_labels),
-        "due_at": due, "opened_at": now, "supervisor_name": "system",
-        "next_report_due_at": now + timedelta(hours=24),
-    } for b in breaches if b.work_order_id not in open_already])
+        "due_at": due, "opened_at": now, **people[b.unit_id],
+        "report_every_working_days": REPORT_EVERY_WORKING_DAYS,
+        "next_report_due_at": next_report,
+        "report_overdue_at": None, "missed_reports": 0,
+    } for b in opening])
