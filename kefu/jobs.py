@@ -18,7 +18,7 @@ from kefu.notify.dispatcher import dispatch_once
 from kefu.orgs.actors import SYSTEM
 from kefu.sla.clocks import stop_auto_close
 from kefu.sla.sweeper import SweepStats, sweep_clocks
-from kefu.workorders.actions import close_work_order
+from kefu.workorders.actions import CloseInput, close_work_order
 from kefu.workorders.transitions import TransitionNotAllowed
 
 
@@ -39,7 +39,8 @@ def auto_close(wo_id: int) -> bool:
     """Close a replied work order the customer did not answer (SPEC §3), as the system. False
     when it moved on in the meantime (reopened, withdrawn): its clock has nothing left to do."""
     try:
-        close_work_order(actor=SYSTEM, work_order_id=wo_id, is_auto_close=True)
+        close_work_order(actor=SYSTEM, work_order_id=wo_id, inputs=CloseInput(),
+                         is_auto_close=True)
     except TransitionNotAllowed:
         stop_auto_close(wo_id)
         return False

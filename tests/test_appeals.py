@@ -86,11 +86,15 @@ def test_regulator_deadline_survives_a_pause(world: World) -> None:
     wo = appeal.work_order
     manager = world.manager
     actions.classify_work_order(actor=manager, work_order_id=wo.pk,
-                                category_id=world.category.pk, severity="major")
+                                inputs=actions.ClassifyInput(category_id=world.category.pk,
+                                                             severity="major"))
     actions.start_investigation(actor=manager, work_order_id=wo.pk,
-                                investigation_methods=["interview"])
-    actions.request_customer_info(actor=manager, work_order_id=wo.pk, question="请提供截图")
-    actions.resume_from_customer(actor=world.customer_actor, work_order_id=wo.pk, note="已提供")
+                                inputs=actions.StartInvestigationInput(
+                                    investigation_methods=["interview"]))
+    actions.request_customer_info(actor=manager, work_order_id=wo.pk,
+                                  inputs=actions.RequestInfoInput(question="请提供截图"))
+    actions.resume_from_customer(actor=world.customer_actor, work_order_id=wo.pk,
+                                 inputs=actions.ResumeInput(note="已提供"))
     cap = WorkOrder.objects.get(pk=wo.pk).deadline_cap
     assert cap is not None
     assert all(c.deadline <= cap for c in SlaClock.objects.filter(work_order=wo))
@@ -129,7 +133,8 @@ def test_bad_input_changes_nothing(world: World) -> None:
 
 def test_archived_complaint_can_be_appealed_and_stays_untouched(world: World) -> None:
     original = closed(world)
-    actions.archive_work_order(actor=world.archivist, work_order_id=original.pk)
+    actions.archive_work_order(actor=world.archivist, work_order_id=original.pk,
+                               inputs=actions.ArchiveInput())
     before = WorkOrder.objects.get(pk=original.pk)
     open_appeal(actor=world.agent, original_id=original.pk, reason="对处理结果有异议")
     after = WorkOrder.objects.get(pk=original.pk)
@@ -209,7 +214,8 @@ def test_retention_purges_an_appealed_original_and_keeps_the_appeal(world: World
 
     original = closed(world)
     appeal = open_appeal(actor=world.agent, original_id=original.pk, reason="张伟：信号差")
-    actions.archive_work_order(actor=world.archivist, work_order_id=original.pk)
+    actions.archive_work_order(actor=world.archivist, work_order_id=original.pk,
+                               inputs=actions.ArchiveInput())
     RetentionPolicy.objects.update(action="purge")
     run_retention(now=timezone.now() + timedelta(days=4 * 366))
     appeal.refresh_from_db()

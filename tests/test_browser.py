@@ -174,15 +174,22 @@ def test_dissatisfied_customer_reopens_and_the_supervisor_sees_it(
     actions.assign_work_order(actor=world.supervisor, work_order_id=wo.pk,
                               handler_id=world.handler.staff_id)
     actions.classify_work_order(actor=world.agent, work_order_id=wo.pk,
-                                category_id=world.category.pk, severity="normal")
+                                inputs=actions.ClassifyInput(category_id=world.category.pk,
+                                                             severity="normal"))
     actions.start_investigation(actor=world.handler, work_order_id=wo.pk,
-                                investigation_methods=["system_data"])
-    actions.start_processing(actor=world.handler, work_order_id=wo.pk, findings="基站负荷高",
-                             evidence_summary="网管数据", responsible_party="company",
-                             plan=actions.PlanInput("repair", "扩容"))
-    actions.reply_to_customer(actor=world.handler, work_order_id=wo.pk, reply=actions.ReplyInput(
-        result="已扩容基站", process_summary="核查负荷后扩容", measures="扩容",
-        suggestions="如仍慢请反馈", cause_analysis="高峰负荷", reply_channel="sms"))
+                                inputs=actions.StartInvestigationInput(
+                                    investigation_methods=["system_data"]))
+    actions.start_processing(actor=world.handler, work_order_id=wo.pk,
+                             inputs=actions.StartProcessingInput(
+                                 findings="基站负荷高", evidence_summary="网管数据",
+                                 responsible_party="company", plan_type="repair",
+                                 plan_description="扩容"))
+    actions.reply_to_customer(actor=world.handler, work_order_id=wo.pk,
+                              inputs=actions.ReplyInput(result="已扩容基站",
+                                                        process_summary="核查负荷后扩容",
+                                                        measures="扩容", suggestions="如仍慢请反馈",
+                                                        cause_analysis="高峰负荷",
+                                                        reply_channel="sms"))
     base = live_server.url
     customer = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
     customer.goto(f"{base}/portal/login/")

@@ -34,13 +34,18 @@ pytestmark = pytest.mark.django_db
 def in_processing(world: World) -> WorkOrder:
     wo, _ = actions.create_work_order(actor=world.agent, intake=intake(world))
     i = wo.pk
-    actions.classify_work_order(actor=world.agent, work_order_id=i, category_id=world.category.pk,
-                                severity="normal", handler_id=world.handler.staff_id)
+    actions.classify_work_order(actor=world.agent, work_order_id=i,
+                                inputs=actions.ClassifyInput(category_id=world.category.pk,
+                                                             severity="normal",
+                                                             handler_id=world.handler.staff_id))
     actions.start_investigation(actor=world.handler, work_order_id=i,
-                                investigation_methods=["interview"])
-    actions.start_processing(actor=world.handler, work_order_id=i, findings="多部门问题",
-                             evidence_summary="记录", responsible_party="company",
-                             plan=actions.PlanInput("repair", "协同整改"))
+                                inputs=actions.StartInvestigationInput(
+                                    investigation_methods=["interview"]))
+    actions.start_processing(actor=world.handler, work_order_id=i,
+                             inputs=actions.StartProcessingInput(
+                                 findings="多部门问题", evidence_summary="记录",
+                                 responsible_party="company", plan_type="repair",
+                                 plan_description="协同整改"))
     return WorkOrder.objects.get(pk=i)
 
 
@@ -84,7 +89,7 @@ def test_approved_request_opens_sub_tasks_and_the_parent_waits(world: World) -> 
     wo.refresh_from_db()
     assert wo.is_escalated
     with pytest.raises(Conflict) as caught:
-        actions.reply_to_customer(actor=world.handler, work_order_id=wo.pk, reply=REPLY)
+        actions.reply_to_customer(actor=world.handler, work_order_id=wo.pk, inputs=REPLY)
     assert caught.value.detail["open_subtasks"] == 2
     net_actor, net_staff = engineer(world, "net_engineer", network)
     bill_actor, bill_staff = engineer(world, "bill_clerk", billing)
@@ -104,7 +109,7 @@ def test_approved_request_opens_sub_tasks_and_the_parent_waits(world: World) -> 
     assert TimelineEvent.objects.filter(work_order=wo, event_type="co_handling_done").exists()
     with pytest.raises(Conflict):
         complete_subtask(actor=bill_actor, task_id=tasks[1].pk, result="再次")
-    actions.reply_to_customer(actor=world.handler, work_order_id=wo.pk, reply=REPLY)
+    actions.reply_to_customer(actor=world.handler, work_order_id=wo.pk, inputs=REPLY)
 
 
 def test_rejected_request_changes_nothing_but_tells_the_applicant(world: World) -> None:

@@ -72,9 +72,11 @@ def test_stale_update_loses(world: World) -> None:
     wo, _ = actions.create_work_order(actor=world.agent, intake=intake(world))
 
     def classify(index: int) -> Any:
-        return actions.classify_work_order(
-            actor=world.supervisor, work_order_id=wo.pk, category_id=world.category.pk,
-            severity="major" if index else "normal", expected_version=1)
+        return actions.classify_work_order(actor=world.supervisor, work_order_id=wo.pk,
+                                           inputs=actions.ClassifyInput(
+                                               category_id=world.category.pk,
+                                               severity="major" if index else "normal"),
+                                           expected_version=1)
 
     results = run_together(2, classify)
     stale = [r for r in results if isinstance(r, StaleVersion)]

@@ -119,12 +119,16 @@ def test_supervisor_approves_compensation_on_the_page(world: World, complaint: W
     from kefu.workorders.models import HandlingPlan
 
     actions.classify_work_order(actor=world.agent, work_order_id=complaint.pk,
-                                category_id=world.category.pk, severity="normal")
+                                inputs=actions.ClassifyInput(category_id=world.category.pk,
+                                                             severity="normal"))
     actions.start_investigation(actor=world.handler, work_order_id=complaint.pk,
-                                investigation_methods=["system_data"])
-    actions.start_processing(actor=world.handler, work_order_id=complaint.pk, findings="属实",
-                             evidence_summary="详单", responsible_party="company",
-                             plan=actions.PlanInput("compensation", "退费", "refund", 300))
+                                inputs=actions.StartInvestigationInput(
+                                    investigation_methods=["system_data"]))
+    actions.start_processing(actor=world.handler, work_order_id=complaint.pk,
+                             inputs=actions.StartProcessingInput(
+                                 findings="属实", evidence_summary="详单",
+                                 responsible_party="company", plan_type="compensation",
+                                 plan_description="退费", compensation_type="refund", amount=300))
     plan = HandlingPlan.objects.get()
     handler_page = world.client_for("handler").get(f"/console/work-orders/{complaint.pk}/")
     assert "decision" not in handler_page.content.decode().split('id="plans"')[1].split("</table>")[0]
@@ -233,12 +237,16 @@ def test_supervisor_board(world: World) -> None:
                               handler_id=world.handler.staff_id)
     sweep()
     actions.classify_work_order(actor=world.agent, work_order_id=late.pk,
-                                category_id=world.category.pk, severity="normal")
+                                inputs=actions.ClassifyInput(category_id=world.category.pk,
+                                                             severity="normal"))
     actions.start_investigation(actor=world.handler, work_order_id=late.pk,
-                                investigation_methods=["interview"])
-    actions.start_processing(actor=world.handler, work_order_id=late.pk, findings="属实",
-                             evidence_summary="详单", responsible_party="company",
-                             plan=actions.PlanInput("compensation", "退费", "refund", 200))
+                                inputs=actions.StartInvestigationInput(
+                                    investigation_methods=["interview"]))
+    actions.start_processing(actor=world.handler, work_order_id=late.pk,
+                             inputs=actions.StartProcessingInput(
+                                 findings="属实", evidence_summary="详单",
+                                 responsible_party="company", plan_type="compensation",
+                                 plan_description="退费", compensation_type="refund", amount=200))
     page = world.client_for("supervisor").get("/console/board/").content.decode()
     assert "班组工作量" in page and "handler" in page
     assert late.number in page  # in the supervision ledger and the approvals
@@ -293,7 +301,8 @@ def test_bulk_assign_with_per_row_results(world: World, complaint: WorkOrder) ->
     from tests.conftest import intake
 
     closed, _ = actions.create_work_order(actor=world.agent, intake=intake(world, title="已撤"))
-    actions.withdraw_work_order(actor=world.agent, work_order_id=closed.pk, reason="客户撤诉")
+    actions.withdraw_work_order(actor=world.agent, work_order_id=closed.pk,
+                                inputs=actions.WithdrawInput(reason="客户撤诉"))
     client = world.client_for("supervisor")
     queue = client.get("/console/?view=all").content.decode()
     assert 'name="ids"' in queue and "批量操作" in queue
@@ -361,12 +370,16 @@ def test_queue_filters_sorting_and_approval_view(world: World) -> None:
     dated = client.get(f"/console/?view=all&from={today}&to={today}").content.decode()
     assert newer.number in dated
     actions.classify_work_order(actor=world.agent, work_order_id=older.pk,
-                                category_id=world.category.pk, severity="normal")
+                                inputs=actions.ClassifyInput(category_id=world.category.pk,
+                                                             severity="normal"))
     actions.start_investigation(actor=world.handler, work_order_id=older.pk,
-                                investigation_methods=["interview"])
-    actions.start_processing(actor=world.handler, work_order_id=older.pk, findings="属实",
-                             evidence_summary="详单", responsible_party="company",
-                             plan=actions.PlanInput("compensation", "退费", "refund", 500))
+                                inputs=actions.StartInvestigationInput(
+                                    investigation_methods=["interview"]))
+    actions.start_processing(actor=world.handler, work_order_id=older.pk,
+                             inputs=actions.StartProcessingInput(
+                                 findings="属实", evidence_summary="详单",
+                                 responsible_party="company", plan_type="compensation",
+                                 plan_description="退费", compensation_type="refund", amount=500))
     waiting = client.get("/console/?view=approval").content.decode()
     assert older.number in waiting and newer.number not in waiting
     by_category = client.get(f"/console/?view=all&category={world.category.pk}").content.decode()

@@ -50,7 +50,8 @@ def test_a_change_appends_to_the_audit_chain_as_its_last_statements(world: World
     assert category is not None
     with CaptureQueriesContext(connection) as captured:
         actions.classify_work_order(actor=world.supervisor, work_order_id=wo.pk,
-                                    category_id=category.pk, severity="major")
+                                    inputs=actions.ClassifyInput(
+                                        category_id=category.pk, severity="major"))
     writes = [q["sql"] for q in captured.captured_queries
               if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE", "COPY"))
               or "FOR UPDATE" in q["sql"].upper()]

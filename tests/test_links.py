@@ -40,7 +40,8 @@ def test_link_both_ways_once(world: World) -> None:
 
 def test_link_to_an_archived_record_leaves_it_untouched(world: World) -> None:
     old = closed(world)
-    actions.archive_work_order(actor=world.archivist, work_order_id=old.pk)
+    actions.archive_work_order(actor=world.archivist, work_order_id=old.pk,
+                               inputs=actions.ArchiveInput())
     before = WorkOrder.objects.get(pk=old.pk)
     new, _ = actions.create_work_order(actor=world.agent, intake=intake(world, title="又坏了"))
     link_work_orders(actor=world.supervisor, work_order_id=new.pk, other_number=old.number)

@@ -157,7 +157,7 @@ def test_nothing_lost_when_dispatcher_dies_mid_batch(world: World, sms_log: Any,
 
 def test_reply_sends_sms_and_email(world: World, complaint: WorkOrder) -> None:
     actions.request_customer_info(actor=world.agent, work_order_id=complaint.pk,
-                                  question="请提供截图")
+                                  inputs=actions.RequestInfoInput(question="请提供截图"))
     templates = set(OutboxMessage.objects.filter(work_order_id=complaint.pk)
                     .values_list("template", flat=True))
     assert templates == {"work_order_received", "info_requested"}
@@ -169,10 +169,10 @@ def test_closure_notice_in_the_customers_language(world: World) -> None:
     Customer.objects.filter(pk=world.customer.pk).update(preferred_language="en")
     wo, _ = actions.create_work_order(actor=world.agent, intake=intake(world, kind="consultation"))
     actions.answer_consultation(actor=world.agent, work_order_id=wo.pk,
-                                result="Send CXLL to 10001 to check your data",
-                                reply_channel="phone")
+                                inputs=actions.AnswerInput(result="Send CXLL to 10001 to check your data",
+                                                           reply_channel="phone"))
     actions.close_work_order(actor=world.agent, work_order_id=wo.pk,
-                             is_confirmed_by_customer=True)
+                             inputs=actions.CloseInput(is_confirmed_by_customer=True))
     notice = OutboxMessage.objects.get(work_order_id=wo.pk, template="work_order_closed",
                                        channel="sms")
     assert notice.language == "en" and "is closed" in notice.body

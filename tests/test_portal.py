@@ -84,22 +84,30 @@ def test_submit_follow_and_confirm(world: World) -> None:
     page = client.get(f"/portal/orders/{wo.pk}/").content.decode()
     assert "宽带经常掉线" in page and "预计答复时间" in page
     actions.classify_work_order(actor=world.agent, work_order_id=wo.pk,
-                                category_id=world.category.pk, severity="normal")
+                                inputs=actions.ClassifyInput(category_id=world.category.pk,
+                                                             severity="normal"))
     actions.request_customer_info(actor=world.agent, work_order_id=wo.pk,
-                                  question="请提供路由器型号")
+                                  inputs=actions.RequestInfoInput(question="请提供路由器型号"))
     page = client.get(f"/portal/orders/{wo.pk}/").content.decode()
     assert "请提供路由器型号" in page
     client.post(f"/portal/orders/{wo.pk}/resume/", {"note": "型号是 HG8145"})
     wo.refresh_from_db()
     assert wo.status == "classified"
     actions.start_investigation(actor=world.handler, work_order_id=wo.pk,
-                                investigation_methods=["on_site"])
-    actions.start_processing(actor=world.handler, work_order_id=wo.pk, findings="光猫老化",
-                             evidence_summary="现场检测", responsible_party="company",
-                             plan=actions.PlanInput("repair", "更换光猫"))
-    actions.reply_to_customer(actor=world.handler, work_order_id=wo.pk, reply=actions.ReplyInput(
-        result="已更换光猫", process_summary="上门检测后更换", measures="更换设备",
-        suggestions="如再断网请报修", cause_analysis="设备老化", reply_channel="sms"))
+                                inputs=actions.StartInvestigationInput(
+                                    investigation_methods=["on_site"]))
+    actions.start_processing(actor=world.handler, work_order_id=wo.pk,
+                             inputs=actions.StartProcessingInput(
+                                 findings="光猫老化", evidence_summary="现场检测",
+                                 responsible_party="company", plan_type="repair",
+                                 plan_description="更换光猫"))
+    actions.reply_to_customer(actor=world.handler, work_order_id=wo.pk,
+                              inputs=actions.ReplyInput(result="已更换光猫",
+                                                        process_summary="上门检测后更换",
+                                                        measures="更换设备",
+                                                        suggestions="如再断网请报修",
+                                                        cause_analysis="设备老化",
+                                                        reply_channel="sms"))
     page = client.get(f"/portal/orders/{wo.pk}/").content.decode()
     assert "已更换光猫" in page and "确认结案" in page
     client.post(f"/portal/orders/{wo.pk}/close/", {"satisfaction_score": "4",
@@ -112,8 +120,9 @@ def test_submit_follow_and_confirm(world: World) -> None:
 def test_reopen_and_withdraw(world: World) -> None:
     client = signed_in(world)
     wo, _ = actions.create_work_order(actor=world.agent, intake=intake(world, kind="consultation"))
-    actions.answer_consultation(actor=world.agent, work_order_id=wo.pk, result="请重启路由器",
-                                reply_channel="phone")
+    actions.answer_consultation(actor=world.agent, work_order_id=wo.pk,
+                                inputs=actions.AnswerInput(result="请重启路由器",
+                                                           reply_channel="phone"))
     client.post(f"/portal/orders/{wo.pk}/reopen/", {"reason": "重启后仍然不行"})
     wo.refresh_from_db()
     assert wo.status == "processing" and wo.reopen_count == 1

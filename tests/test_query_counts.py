@@ -53,13 +53,17 @@ def handled(world: World, title: str) -> WorkOrder:
     actions.add_note(actor=world.handler, work_order_id=wo.pk, note="已联系客户",
                      is_customer_visible=True)
     actions.classify_work_order(actor=world.agent, work_order_id=wo.pk,
-                                category_id=world.category.pk, severity="normal")
+                                inputs=actions.ClassifyInput(category_id=world.category.pk,
+                                                             severity="normal"))
     actions.start_investigation(actor=world.handler, work_order_id=wo.pk,
-                                investigation_methods=["on_site", "system_data"])
-    actions.start_processing(
-        actor=world.handler, work_order_id=wo.pk, findings="基站天线偏移导致室内覆盖弱",
-        evidence_summary="现场测试报告", responsible_party="company",
-        plan=actions.PlanInput("compensation", "退还当月月租", "refund", 300))
+                                inputs=actions.StartInvestigationInput(
+                                    investigation_methods=["on_site", "system_data"]))
+    actions.start_processing(actor=world.handler, work_order_id=wo.pk,
+                             inputs=actions.StartProcessingInput(
+                                 findings="基站天线偏移导致室内覆盖弱",
+                                 evidence_summary="现场测试报告", responsible_party="company",
+                                 plan_type="compensation", plan_description="退还当月月租",
+                                 compensation_type="refund", amount=300))
     actions.add_handling_plan(actor=world.handler, work_order_id=wo.pk,
                               plan=actions.PlanInput("repair", "调整天线"))
     compensation = HandlingPlan.objects.filter(work_order=wo).order_by("id").first()
@@ -72,7 +76,7 @@ def handled(world: World, title: str) -> WorkOrder:
         report_supervision_progress(actor=world.handler, entry_id=entry.pk, progress=progress)
     for name in ("测试报告.png", "现场照片.png"):
         attach(world, wo, name)
-    actions.reply_to_customer(actor=world.handler, work_order_id=wo.pk, reply=REPLY)
+    actions.reply_to_customer(actor=world.handler, work_order_id=wo.pk, inputs=REPLY)
     return WorkOrder.objects.get(pk=wo.pk)
 
 

@@ -31,17 +31,23 @@ def archived(world: World, *, years_ago: float = 0, title: str = "张伟家中�
     wo, _ = actions.create_work_order(actor=world.agent, intake=intake(world, title=title))
     i = wo.pk
     actions.classify_work_order(actor=world.agent, work_order_id=i,
-                                category_id=world.category.pk, severity="normal",
-                                handler_id=world.handler.staff_id)
+                                inputs=actions.ClassifyInput(category_id=world.category.pk,
+                                                             severity="normal",
+                                                             handler_id=world.handler.staff_id))
     actions.start_investigation(actor=world.handler, work_order_id=i,
-                                investigation_methods=["interview"])
-    actions.start_processing(actor=world.handler, work_order_id=i, findings="张伟所述属实",
-                             evidence_summary="通话录音", responsible_party="company",
-                             plan=actions.PlanInput("repair", "调整天线"))
-    actions.reply_to_customer(actor=world.handler, work_order_id=i, reply=REPLY)
-    actions.close_work_order(actor=world.agent, work_order_id=i, is_confirmed_by_customer=True,
-                             satisfaction_score=4)
-    actions.archive_work_order(actor=world.archivist, work_order_id=i)
+                                inputs=actions.StartInvestigationInput(
+                                    investigation_methods=["interview"]))
+    actions.start_processing(actor=world.handler, work_order_id=i,
+                             inputs=actions.StartProcessingInput(
+                                 findings="张伟所述属实", evidence_summary="通话录音",
+                                 responsible_party="company", plan_type="repair",
+                                 plan_description="调整天线"))
+    actions.reply_to_customer(actor=world.handler, work_order_id=i, inputs=REPLY)
+    actions.close_work_order(actor=world.agent, work_order_id=i,
+                             inputs=actions.CloseInput(is_confirmed_by_customer=True,
+                                                       satisfaction_score=4))
+    actions.archive_work_order(actor=world.archivist, work_order_id=i,
+                               inputs=actions.ArchiveInput())
     if years_ago:
         with transaction.atomic():
             if connection.vendor == "postgresql":
@@ -181,10 +187,10 @@ def test_legal_hold_in_the_console(world: World) -> None:
 
 def test_archive_review_queue_and_masked_export(world: World) -> None:
     wo, _ = actions.create_work_order(actor=world.agent, intake=intake(world, kind="consultation"))
-    actions.answer_consultation(actor=world.agent, work_order_id=wo.pk, result="已解答",
-                                reply_channel="phone")
+    actions.answer_consultation(actor=world.agent, work_order_id=wo.pk,
+                                inputs=actions.AnswerInput(result="已解答", reply_channel="phone"))
     actions.close_work_order(actor=world.agent, work_order_id=wo.pk,
-                             is_confirmed_by_customer=True)
+                             inputs=actions.CloseInput(is_confirmed_by_customer=True))
     archivist = world.client_for("archivist")
     queue = archivist.get("/console/?view=to_archive").content.decode()
     assert wo.number in queue

@@ -22,15 +22,20 @@ def closed(world: World, severity: str = "normal", title: str = "信号差") -> 
     wo, _ = actions.create_work_order(actor=actor, intake=intake(world, severity=severity,
                                                                    title=title))
     i = wo.pk
-    actions.classify_work_order(actor=actor, work_order_id=i, category_id=world.category.pk,
-                                severity=severity)
+    actions.classify_work_order(actor=actor, work_order_id=i,
+                                inputs=actions.ClassifyInput(category_id=world.category.pk,
+                                                             severity=severity))
     actions.start_investigation(actor=world.handler, work_order_id=i,
-                                investigation_methods=["interview"])
-    actions.start_processing(actor=world.handler, work_order_id=i, findings="属实",
-                             evidence_summary="记录", responsible_party="company",
-                             plan=actions.PlanInput("repair", "整改"))
-    actions.reply_to_customer(actor=world.handler, work_order_id=i, reply=REPLY)
-    actions.close_work_order(actor=world.agent, work_order_id=i, is_confirmed_by_customer=True)
+                                inputs=actions.StartInvestigationInput(
+                                    investigation_methods=["interview"]))
+    actions.start_processing(actor=world.handler, work_order_id=i,
+                             inputs=actions.StartProcessingInput(
+                                 findings="属实", evidence_summary="记录",
+                                 responsible_party="company", plan_type="repair",
+                                 plan_description="整改"))
+    actions.reply_to_customer(actor=world.handler, work_order_id=i, inputs=REPLY)
+    actions.close_work_order(actor=world.agent, work_order_id=i,
+                             inputs=actions.CloseInput(is_confirmed_by_customer=True))
     return WorkOrder.objects.get(pk=i)
 
 

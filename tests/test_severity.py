@@ -54,8 +54,10 @@ def test_shown_in_console_and_api_and_only_authorised_people_follow_it(world: Wo
                              "reason_en": "Personal data may have leaked"}
     with pytest.raises(PermissionRefused):
         actions.classify_work_order(actor=world.agent, work_order_id=wo.pk,
-                                    category_id=world.category.pk, severity="urgent")
+                                    inputs=actions.ClassifyInput(
+                                        category_id=world.category.pk, severity="urgent"))
     actions.classify_work_order(actor=world.supervisor, work_order_id=wo.pk,
-                                category_id=world.category.pk, severity="urgent")
+                                inputs=actions.ClassifyInput(category_id=world.category.pk,
+                                                             severity="urgent"))
     page = world.client_for("agent").get(f"/console/work-orders/{wo.pk}/").content.decode()
     assert "建议严重程度" not in page  # followed: nothing left to suggest

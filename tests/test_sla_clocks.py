@@ -58,24 +58,29 @@ def test_intake_starts_the_complaint_clocks(world: World) -> None:
 def test_each_step_meets_its_clocks(world: World) -> None:
     wo, _ = actions.create_work_order(actor=world.agent, intake=intake(world))
     actions.classify_work_order(actor=world.agent, work_order_id=wo.pk,
-                                category_id=world.category.pk, severity="normal")
+                                inputs=actions.ClassifyInput(category_id=world.category.pk,
+                                                             severity="normal"))
     actions.start_investigation(actor=world.handler, work_order_id=wo.pk,
-                                investigation_methods=["system_data"])
+                                inputs=actions.StartInvestigationInput(
+                                    investigation_methods=["system_data"]))
     assert states(wo)["start_handling"] == "met"
     assert states(wo)["detailed_investigation"] == "running"
-    actions.start_processing(actor=world.handler, work_order_id=wo.pk, findings="属实",
-                             evidence_summary="记录", responsible_party="company",
-                             plan=actions.PlanInput("explanation", "说明"))
+    actions.start_processing(actor=world.handler, work_order_id=wo.pk,
+                             inputs=actions.StartProcessingInput(
+                                 findings="属实", evidence_summary="记录",
+                                 responsible_party="company", plan_type="explanation",
+                                 plan_description="说明"))
     assert states(wo)["initial_investigation"] == states(wo)["detailed_investigation"] == "met"
-    actions.reply_to_customer(actor=world.handler, work_order_id=wo.pk, reply=REPLY)
+    actions.reply_to_customer(actor=world.handler, work_order_id=wo.pk, inputs=REPLY)
     assert states(wo)["first_reply"] == states(wo)["handling_complete"] == "met"
     actions.close_work_order(actor=world.agent, work_order_id=wo.pk,
-                             is_confirmed_by_customer=True)
+                             inputs=actions.CloseInput(is_confirmed_by_customer=True))
     assert states(wo)["closed_loop"] == "met" and states(wo)["archive"] == "running"
     wo.refresh_from_db()
     archive = SlaClock.objects.get(work_order=wo, clock="archive")
     assert wo.next_due_at == archive.warn_at
-    actions.archive_work_order(actor=world.archivist, work_order_id=wo.pk)
+    actions.archive_work_order(actor=world.archivist, work_order_id=wo.pk,
+                               inputs=actions.ArchiveInput())
     assert set(states(wo).values()) == {"met"}
     wo.refresh_from_db()
     assert wo.next_due_at is None and not wo.is_overdue
@@ -86,7 +91,8 @@ def test_customer_intake_is_confirmed_by_the_first_staff_move(world: World) -> N
                                       intake=intake(world, channel="web", call_id=""))
     assert states(wo)["confirm"] == "running"
     actions.classify_work_order(actor=world.agent, work_order_id=wo.pk,
-                                category_id=world.category.pk, severity="normal")
+                                inputs=actions.ClassifyInput(category_id=world.category.pk,
+                                                             severity="normal"))
     assert states(wo)["confirm"] == "met"
 
 
@@ -94,20 +100,22 @@ def test_waiting_for_the_customer_moves_deadlines(world: World, monkeypatch: Any
     wo, _ = actions.create_work_order(actor=world.agent, intake=intake(
         world, received_at=at("2025-09-29T09:00")))
     actions.classify_work_order(actor=world.agent, work_order_id=wo.pk,
-                                category_id=world.category.pk, severity="normal")
+                                inputs=actions.ClassifyInput(category_id=world.category.pk,
+                                                             severity="normal"))
     before = deadlines(wo)
 
     def frozen(moment: str) -> None:
         monkeypatch.setattr(clock_module, "timezone", SimpleNamespace(now=lambda: at(moment)))
 
     frozen("2025-09-30T12:00")  # Tuesday noon, before National Day
-    actions.request_customer_info(actor=world.handler, work_order_id=wo.pk, question="截图?")
+    actions.request_customer_info(actor=world.handler, work_order_id=wo.pk,
+                                  inputs=actions.RequestInfoInput(question="截图?"))
     assert set(states(wo).values()) == {"paused", "met"}
     wo.refresh_from_db()
     assert wo.next_due_at is None
     frozen("2025-10-09T12:00")  # Thursday noon after the holiday: 24 working hours passed
     actions.resume_from_customer(actor=world.customer_actor, work_order_id=wo.pk,
-                                 note="已提供截图")
+                                 inputs=actions.ResumeInput(note="已提供截图"))
     after = deadlines(wo)
     calendar = current_calendar()
     # Working-day clocks move by one working day; hour clocks by the 9 days that passed.
@@ -121,7 +129,7 @@ def test_waiting_for_the_customer_moves_deadlines(world: World, monkeypatch: Any
 def test_rejection_stops_the_clocks(world: World) -> None:
     wo, _ = actions.create_work_order(actor=world.agent, intake=intake(world))
     actions.reject_work_order(actor=world.agent, work_order_id=wo.pk,
-                              reject_reason="duplicate", note="重复")
+                              inputs=actions.RejectInput(reject_reason="duplicate", note="重复"))
     assert set(states(wo).values()) == {"met", "stopped"}
     wo.refresh_from_db()
     assert wo.next_due_at is None
@@ -130,14 +138,19 @@ def test_rejection_stops_the_clocks(world: World) -> None:
 def test_reopening_runs_handling_again(world: World) -> None:
     wo, _ = actions.create_work_order(actor=world.agent, intake=intake(world))
     actions.classify_work_order(actor=world.agent, work_order_id=wo.pk,
-                                category_id=world.category.pk, severity="normal")
+                                inputs=actions.ClassifyInput(category_id=world.category.pk,
+                                                             severity="normal"))
     actions.start_investigation(actor=world.handler, work_order_id=wo.pk,
-                                investigation_methods=["interview"])
-    actions.start_processing(actor=world.handler, work_order_id=wo.pk, findings="属实",
-                             evidence_summary="记录", responsible_party="company",
-                             plan=actions.PlanInput("explanation", "说明"))
-    actions.reply_to_customer(actor=world.handler, work_order_id=wo.pk, reply=REPLY)
-    actions.reopen_work_order(actor=world.customer_actor, work_order_id=wo.pk, reason="没解决")
+                                inputs=actions.StartInvestigationInput(
+                                    investigation_methods=["interview"]))
+    actions.start_processing(actor=world.handler, work_order_id=wo.pk,
+                             inputs=actions.StartProcessingInput(
+                                 findings="属实", evidence_summary="记录",
+                                 responsible_party="company", plan_type="explanation",
+                                 plan_description="说明"))
+    actions.reply_to_customer(actor=world.handler, work_order_id=wo.pk, inputs=REPLY)
+    actions.reopen_work_order(actor=world.customer_actor, work_order_id=wo.pk,
+                              inputs=actions.ReopenInput(reason="没解决"))
     assert states(wo)["handling_complete"] == "running"
     assert states(wo)["first_reply"] == "met"
 
@@ -161,9 +174,11 @@ def test_meeting_after_the_deadline_counts_as_late(world: World) -> None:
     wo, _ = actions.create_work_order(actor=world.agent, intake=intake(
         world, received_at=timezone.now() - timedelta(hours=30)))
     actions.classify_work_order(actor=world.agent, work_order_id=wo.pk,
-                                category_id=world.category.pk, severity="normal")
+                                inputs=actions.ClassifyInput(category_id=world.category.pk,
+                                                             severity="normal"))
     actions.start_investigation(actor=world.handler, work_order_id=wo.pk,
-                                investigation_methods=["interview"])
+                                inputs=actions.StartInvestigationInput(
+                                    investigation_methods=["interview"]))
     start = SlaClock.objects.get(work_order=wo, clock="start_handling")
     assert start.state == "breached" and start.finished_at is not None
     wo.refresh_from_db()

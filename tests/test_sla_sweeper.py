@@ -64,12 +64,16 @@ def test_meeting_a_breached_clock_clears_overdue(world: World) -> None:
     wo.refresh_from_db()
     assert wo.is_overdue
     actions.classify_work_order(actor=world.agent, work_order_id=wo.pk,
-                                category_id=world.category.pk, severity="normal")
+                                inputs=actions.ClassifyInput(category_id=world.category.pk,
+                                                             severity="normal"))
     actions.start_investigation(actor=world.handler, work_order_id=wo.pk,
-                                investigation_methods=["interview"])
-    actions.start_processing(actor=world.handler, work_order_id=wo.pk, findings="属实",
-                             evidence_summary="记录", responsible_party="company",
-                             plan=actions.PlanInput("explanation", "说明"))
+                                inputs=actions.StartInvestigationInput(
+                                    investigation_methods=["interview"]))
+    actions.start_processing(actor=world.handler, work_order_id=wo.pk,
+                             inputs=actions.StartProcessingInput(
+                                 findings="属实", evidence_summary="记录",
+                                 responsible_party="company", plan_type="explanation",
+                                 plan_description="说明"))
     wo.refresh_from_db()
     assert not wo.is_overdue
     assert SlaClock.objects.get(work_order=wo, clock="start_handling").state == "breached"
@@ -78,8 +82,8 @@ def test_meeting_a_breached_clock_clears_overdue(world: World) -> None:
 @pytest.mark.django_db
 def test_unanswered_reply_closes_itself(world: World) -> None:
     wo, _ = actions.create_work_order(actor=world.agent, intake=intake(world, kind="consultation"))
-    actions.answer_consultation(actor=world.agent, work_order_id=wo.pk, result="已解答",
-                                reply_channel="phone")
+    actions.answer_consultation(actor=world.agent, work_order_id=wo.pk,
+                                inputs=actions.AnswerInput(result="已解答", reply_channel="phone"))
     clock = SlaClock.objects.get(work_order=wo, clock="auto_close")
     assert sweep(clock.deadline - timedelta(seconds=1)).closed == 0
     stats = sweep(clock.deadline + timedelta(seconds=1))
@@ -93,10 +97,11 @@ def test_unanswered_reply_closes_itself(world: World) -> None:
 @pytest.mark.django_db
 def test_auto_close_skipped_when_the_customer_answered(world: World) -> None:
     wo, _ = actions.create_work_order(actor=world.agent, intake=intake(world, kind="consultation"))
-    actions.answer_consultation(actor=world.agent, work_order_id=wo.pk, result="已解答",
-                                reply_channel="phone")
+    actions.answer_consultation(actor=world.agent, work_order_id=wo.pk,
+                                inputs=actions.AnswerInput(result="已解答", reply_channel="phone"))
     deadline = SlaClock.objects.get(work_order=wo, clock="auto_close").deadline
-    actions.reopen_work_order(actor=world.customer_actor, work_order_id=wo.pk, reason="没解决")
+    actions.reopen_work_order(actor=world.customer_actor, work_order_id=wo.pk,
+                              inputs=actions.ReopenInput(reason="没解决"))
     assert sweep(deadline + timedelta(seconds=1)).closed == 0
     wo.refresh_from_db()
     assert wo.status == "processing"
@@ -227,14 +232,18 @@ def test_compliance_report(world: World) -> None:
         world, received_at=received(30)))
     sweep()
     actions.classify_work_order(actor=world.agent, work_order_id=late.pk,
-                                category_id=world.category.pk, severity="normal")
+                                inputs=actions.ClassifyInput(category_id=world.category.pk,
+                                                             severity="normal"))
     actions.start_investigation(actor=world.handler, work_order_id=late.pk,
-                                investigation_methods=["interview"])
+                                inputs=actions.StartInvestigationInput(
+                                    investigation_methods=["interview"]))
     on_time, _ = actions.create_work_order(actor=world.agent, intake=intake(world))
     actions.classify_work_order(actor=world.agent, work_order_id=on_time.pk,
-                                category_id=world.category.pk, severity="normal")
+                                inputs=actions.ClassifyInput(category_id=world.category.pk,
+                                                             severity="normal"))
     actions.start_investigation(actor=world.handler, work_order_id=on_time.pk,
-                                investigation_methods=["interview"])
+                                inputs=actions.StartInvestigationInput(
+                                    investigation_methods=["interview"]))
     _, token = issue_api_token(actor=SYSTEM, user=world.users["supervisor"], name="t")
     api = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
     rows = {r["key"]: r for r in api.get("/api/sla/compliance?group=clock").json()}
@@ -260,8 +269,8 @@ def test_auto_close_is_not_a_breach(world: World, monkeypatch: pytest.MonkeyPatc
     from kefu.sla import clocks as clock_module
 
     wo, _ = actions.create_work_order(actor=world.agent, intake=intake(world, kind="consultation"))
-    actions.answer_consultation(actor=world.agent, work_order_id=wo.pk, result="已解答",
-                                reply_channel="phone")
+    actions.answer_consultation(actor=world.agent, work_order_id=wo.pk,
+                                inputs=actions.AnswerInput(result="已解答", reply_channel="phone"))
     deadline = SlaClock.objects.get(work_order=wo, clock="auto_close").deadline
     later = deadline + timedelta(seconds=1)
     # The close runs after the deadline, as a real sweep would.

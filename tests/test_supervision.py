@@ -147,7 +147,8 @@ def test_api(world: World) -> None:
 def test_major_complaint_is_supervised_from_classification(world: World) -> None:
     wo, _ = actions.create_work_order(actor=world.supervisor, intake=intake(world))
     actions.classify_work_order(actor=world.supervisor, work_order_id=wo.pk,
-                                category_id=world.category.pk, severity="major")
+                                inputs=actions.ClassifyInput(category_id=world.category.pk,
+                                                             severity="major"))
     entry = SupervisionEntry.objects.get(work_order=wo)
     assert entry.reason == "major_severity" and entry.supervising_unit_id == world.province.pk
     handling = wo.clocks.get(clock="handling_complete")
@@ -157,5 +158,6 @@ def test_major_complaint_is_supervised_from_classification(world: World) -> None
     assert "已安排上门" in customer.get(f"/portal/orders/{wo.pk}/").content.decode()
     normal, _ = actions.create_work_order(actor=world.agent, intake=intake(world, title="普通"))
     actions.classify_work_order(actor=world.agent, work_order_id=normal.pk,
-                                category_id=world.category.pk, severity="normal")
+                                inputs=actions.ClassifyInput(category_id=world.category.pk,
+                                                             severity="normal"))
     assert not SupervisionEntry.objects.filter(work_order=normal).exists()

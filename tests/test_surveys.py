@@ -104,12 +104,15 @@ def test_answered_on_the_portal_and_by_phone(world: World) -> None:
 def test_reopened_and_closed_again_gets_a_new_survey(world: World) -> None:
     wo = closed(world)
     old_token = link_token(wo)
-    actions.reopen_work_order(actor=world.agent, work_order_id=wo.pk, reason="未解决")
-    actions.reply_to_customer(actor=world.handler, work_order_id=wo.pk, reply=actions.ReplyInput(
-        result="再次处理", process_summary="复查", measures="更换设备", suggestions="无",
-        cause_analysis="设备老化", reply_channel="sms"))
+    actions.reopen_work_order(actor=world.agent, work_order_id=wo.pk,
+                              inputs=actions.ReopenInput(reason="未解决"))
+    actions.reply_to_customer(actor=world.handler, work_order_id=wo.pk,
+                              inputs=actions.ReplyInput(result="再次处理", process_summary="复查",
+                                                        measures="更换设备", suggestions="无",
+                                                        cause_analysis="设备老化",
+                                                        reply_channel="sms"))
     actions.close_work_order(actor=world.agent, work_order_id=wo.pk,
-                             is_confirmed_by_customer=True)
+                             inputs=actions.CloseInput(is_confirmed_by_customer=True))
     assert Survey.objects.filter(work_order=wo).count() == 2
     with pytest.raises(Conflict):
         answer_survey_by_link(token=old_token, answers=GOOD)
@@ -192,22 +195,26 @@ def test_link_answer_through_the_api_needs_no_login(world: World) -> None:
 
 def test_archive_numbers(world: World) -> None:
     first, second = closed(world), closed(world, title="宽带慢")
-    actions.archive_work_order(actor=world.archivist, work_order_id=first.pk)
-    actions.archive_work_order(actor=world.archivist, work_order_id=second.pk)
+    actions.archive_work_order(actor=world.archivist, work_order_id=first.pk,
+                               inputs=actions.ArchiveInput())
+    actions.archive_work_order(actor=world.archivist, work_order_id=second.pk,
+                               inputs=actions.ArchiveInput())
     first.refresh_from_db()
     second.refresh_from_db()
     year = timezone.localtime().year
     assert re.fullmatch(rf"GD-{year}-\d{{8}}", first.archive_number)
     assert int(second.archive_number[-8:]) == int(first.archive_number[-8:]) + 1
     with pytest.raises(ArchivedRecord):
-        actions.archive_work_order(actor=world.archivist, work_order_id=first.pk)
+        actions.archive_work_order(actor=world.archivist, work_order_id=first.pk,
+                                   inputs=actions.ArchiveInput())
     first.refresh_from_db()
     assert first.archive_number.endswith(first.archive_number[-8:])
 
 
 def test_an_answer_never_touches_an_archived_record(world: World) -> None:
     wo = closed(world)
-    actions.archive_work_order(actor=world.archivist, work_order_id=wo.pk)
+    actions.archive_work_order(actor=world.archivist, work_order_id=wo.pk,
+                               inputs=actions.ArchiveInput())
     before = WorkOrder.objects.get(pk=wo.pk)
     answer_survey_by_link(token=link_token(wo), answers=GOOD)
     after = WorkOrder.objects.get(pk=wo.pk)
@@ -220,7 +227,8 @@ def test_anonymising_clears_what_the_customer_wrote(world: World) -> None:
     wo = closed(world)
     answer_survey_by_link(token=link_token(wo), answers=SurveyAnswers(
         csat=2, is_resolved=False, nps=4, comment="张伟家里还是没信号"))
-    actions.archive_work_order(actor=world.archivist, work_order_id=wo.pk)
+    actions.archive_work_order(actor=world.archivist, work_order_id=wo.pk,
+                               inputs=actions.ArchiveInput())
     run_retention(now=timezone.now() + timedelta(days=4 * 366))
     survey = Survey.objects.get(work_order=wo)
     assert survey.comment == "" and (survey.csat, survey.nps) == (2, 4)  # figures kept

@@ -122,7 +122,8 @@ def test_transition_for_every_role(world: World, name: str, role: Role) -> None:
         assert wo.status == status
         return
     if role == Role.SYSTEM and name == "close":
-        actions.close_work_order(actor=actor, work_order_id=wo.pk, is_auto_close=True)
+        actions.close_work_order(actor=actor, work_order_id=wo.pk, inputs=actions.CloseInput(),
+                                 is_auto_close=True)
     else:
         perform_transition(actor=actor, work_order_id=wo.pk, name=name, values=values)
     wo.refresh_from_db()

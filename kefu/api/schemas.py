@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, create_model
 
 from kefu.customers.masking import mask_address, mask_email, mask_id_number, mask_name, mask_phone
 from kefu.customers.models import Customer
+from kefu.workorders.inputs import Kind, union_of_fields
 from kefu.workorders.models import WorkOrder
+from kefu.workorders.transitions import TRANSITIONS
 
 
 class CustomerOut(Schema):
@@ -185,36 +187,34 @@ class WorkOrderIn(Schema):
     received_at: datetime | None = None
 
 
-class TransitionIn(Schema):
-    """Fields for every transition; each transition requires its own (see `requires` in
-    GET /work-orders/{id}/transitions)."""
+# One body for every transition: the union of the transitions' input fields, each with its
+# maximum length and its default, so that a field added to an input type reaches the API by
+# itself. Each transition requires its own (see `requires` in GET /work-orders/{id}/transitions).
+_API_TYPES: dict[Kind, Any] = {
+    Kind.TEXT: str, Kind.PICK: str, Kind.MANY: list[str], Kind.NUMBER: int | None,
+    Kind.FLAG: bool, Kind.MONEY: Decimal | None,
+}
 
-    note: str = Field("", max_length=5000)
-    category_id: int | None = None
-    severity: str | None = None
-    handler_id: int | None = None
-    investigation_methods: list[str] = []
-    findings: str = Field("", max_length=10000)
-    evidence_summary: str = Field("", max_length=10000)
-    responsible_party: str = ""
-    plan_type: str = ""
-    plan_description: str = Field("", max_length=5000)
-    compensation_type: str = ""
-    amount: Decimal | None = None
-    question: str = Field("", max_length=5000)
-    result: str = Field("", max_length=10000)
-    process_summary: str = Field("", max_length=10000)
-    measures: str = Field("", max_length=10000)
-    suggestions: str = Field("", max_length=10000)
-    cause_analysis: str = Field("", max_length=10000)
-    reply_channel: str = ""
-    needs_further_handling: bool = False
-    is_confirmed_by_customer: bool = False
-    satisfaction_score: int | None = None
-    feedback: str = Field("", max_length=5000)
-    reason: str = Field("", max_length=5000)
-    reject_reason: str = ""
-    target_number: str = ""
+
+def _transition_body() -> type[Schema]:
+    fields: dict[str, Any] = {
+        spec.name: (_API_TYPES[spec.kind],
+                    Field([] if spec.kind is Kind.MANY else spec.default,
+                          max_length=spec.max_length))
+        for spec in union_of_fields(t.inputs for t in TRANSITIONS.values()).values()
+    }
+    return create_model(
+        "TransitionIn", __base__=Schema,
+        __doc__="Fields for every transition; each transition requires its own (see "
+                "`requires` in GET /work-orders/{id}/transitions).",
+        **fields,
+    )
+
+
+if TYPE_CHECKING:
+    TransitionIn = Schema
+else:
+    TransitionIn = _transition_body()
 
 
 class TransitionOut(Schema):

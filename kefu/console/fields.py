@@ -1,4 +1,6 @@
-"""How the console asks for each value a transition needs: label and kind of input."""
+"""How the console asks for each value a transition needs: label and kind of input, by field
+name. Which fields a transition's form has, and in what order, its input type says
+(`kefu.workorders.inputs`)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from kefu.workorders.choices import (
     ResponsibleParty,
     Severity,
 )
+from kefu.workorders.transitions import Transition
 
 
 @dataclass(frozen=True)
@@ -59,25 +62,6 @@ SPECS: dict[str, FieldSpec] = {s.name: s for s in [
     FieldSpec("note", _("备注"), "textarea"),
 ]}
 
-# What each transition's form shows, in order: its required values and the useful optional ones.
-FORM_FIELDS: dict[str, tuple[str, ...]] = {
-    "classify": ("category_id", "severity", "handler_id", "note"),
-    "answer": ("result", "reply_channel", "note"),
-    "start_investigation": ("investigation_methods", "note"),
-    "start_processing": ("findings", "evidence_summary", "responsible_party", "plan_type",
-                         "plan_description", "compensation_type", "amount", "note"),
-    "begin_handling": ("plan_type", "plan_description", "compensation_type", "amount", "note"),
-    "request_info": ("question",),
-    "resume": ("note",),
-    "reply": ("result", "process_summary", "measures", "suggestions", "cause_analysis",
-              "reply_channel", "needs_further_handling", "note"),
-    "close": ("is_confirmed_by_customer", "satisfaction_score", "feedback"),
-    "reopen": ("reason",),
-    "reject": ("reject_reason", "note"),
-    "withdraw": ("reason",),
-    "merge": ("target_number", "note"),
-    "archive": (),
-}
-
-CHECKBOXES = frozenset(n for n, s in SPECS.items() if s.widget == "checkbox")
-INTEGERS = frozenset({"category_id", "handler_id", "satisfaction_score"})
+def form_fields(transition: Transition) -> list[FieldSpec]:
+    """The transition's form: one input per field of its input type, in the type's order."""
+    return [SPECS[f.name] for f in transition.inputs.fields_in_order()]

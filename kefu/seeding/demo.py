@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -254,15 +255,17 @@ def _walk(wo: WorkOrder, kind: str, category: Category, severity: str, target: s
     if target == "received":
         return
     if target == "rejected":
-        step(actions.reject_work_order, actor=desk.agent, work_order_id=i, reject_reason="duplicate",
-                                  note="与此前已受理的诉求重复。")
+        step(actions.reject_work_order, actor=desk.agent, work_order_id=i,
+             inputs=actions.RejectInput(reject_reason="duplicate", note="与此前已受理的诉求重复。"))
         return
     if target == "withdrawn" and rng.random() < 0.5:
-        step(actions.withdraw_work_order, actor=desk.agent, work_order_id=i, reason="客户来电表示问题已自行解决，申请撤诉。")
+        step(actions.withdraw_work_order, actor=desk.agent, work_order_id=i,
+             inputs=actions.WithdrawInput(reason="客户来电表示问题已自行解决，申请撤诉。"))
         return
     classifier = desk.supervisor if severity != Severity.NORMAL else desk.agent
-    step(actions.classify_work_order, actor=classifier, work_order_id=i, category_id=category.pk,
-                                severity=severity, handler_id=desk.handler_staff_id)
+    step(actions.classify_work_order, actor=classifier, work_order_id=i,
+         inputs=actions.ClassifyInput(category_id=category.pk, severity=severity,
+                                      handler_id=desk.handler_staff_id))
     if target == "classified":
         return
     if target == "merged":
@@ -271,47 +274,60 @@ def _walk(wo: WorkOrder, kind: str, category: Category, severity: str, target: s
                  .exclude(pk=i).first())
         if other is not None:
             step(actions.merge_work_order, actor=desk.agent, work_order_id=i,
-                                     target_number=other.number or "", note="同一客户重复反映同一问题。")
+                 inputs=actions.MergeInput(target_number=other.number or "",
+                                           note="同一客户重复反映同一问题。"))
         return
     if kind == WorkOrderKind.CONSULTATION:
         step(actions.answer_consultation, actor=desk.agent, work_order_id=i,
-                                    result="已向客户详细解答，并告知自助查询方式。", reply_channel="phone")
+             inputs=actions.AnswerInput(result="已向客户详细解答，并告知自助查询方式。",
+                                        reply_channel="phone"))
     elif kind == WorkOrderKind.COMPLAINT:
         step(actions.start_investigation, actor=desk.handler, work_order_id=i,
-                                    investigation_methods=["system_data", "interview"])
+             inputs=actions.StartInvestigationInput(investigation_methods=("system_data", "interview")))
         if target == "investigating":
             return
         if target == "pending_customer":
             step(actions.request_customer_info, actor=desk.handler, work_order_id=i,
-                                          question="请提供问题发生的具体时间和地点，以及相关截图。")
+                 inputs=actions.RequestInfoInput(question="请提供问题发生的具体时间和地点，以及相关截图。"))
             return
         amount = rng.choice([0, 0, 20, 50, 80])
-        plan = (actions.PlanInput("compensation", f"赠送话费{amount}元作为补偿", "credit", amount)
-                if amount else actions.PlanInput("explanation", "向客户书面说明原因并完成整改"))
-        step(actions.start_processing,
-            actor=desk.handler, work_order_id=i, findings="经系统数据核查与用户访谈，情况属实。",
-            evidence_summary="计费系统记录、基站告警日志截图。", responsible_party="company",
-            plan=plan)
+        step(actions.start_processing, actor=desk.handler, work_order_id=i,
+             inputs=actions.StartProcessingInput(
+                 findings="经系统数据核查与用户访谈，情况属实。",
+                 evidence_summary="计费系统记录、基站告警日志截图。", responsible_party="company",
+                 plan_type="compensation" if amount else "explanation",
+                 plan_description=f"赠送话费{amount}元作为补偿" if amount
+                 else "向客户书面说明原因并完成整改",
+                 compensation_type="credit" if amount else "",
+                 amount=Decimal(amount) if amount else None))
     else:
-        step(actions.begin_handling, actor=desk.handler, work_order_id=i, plan=actions.PlanInput(
-            "repair" if kind == WorkOrderKind.FAULT else "explanation", "按客户申请办理。"))
+        step(actions.begin_handling, actor=desk.handler, work_order_id=i,
+             inputs=actions.BeginHandlingInput(plan_type="repair" if kind == WorkOrderKind.FAULT else "explanation",
+                                               plan_description="按客户申请办理。"))
     if target in ("processing", "investigating", "pending_customer"):
         return
     if kind != WorkOrderKind.CONSULTATION:
-        step(actions.reply_to_customer, actor=desk.handler, work_order_id=i, reply=actions.ReplyInput(
-            result="问题已处理完毕。", process_summary="核实问题后按方案处理，并与客户电话沟通确认。",
-            measures="已完成整改并加强日常巡检。", suggestions="如再遇类似问题可随时联系客服。",
-            cause_analysis="设备老化及配置不当导致。", reply_channel="sms"))
+        step(actions.reply_to_customer, actor=desk.handler, work_order_id=i,
+             inputs=actions.ReplyInput(result="问题已处理完毕。",
+                                       process_summary="核实问题后按方案处理，并与客户电话沟通确认。",
+                                       measures="已完成整改并加强日常巡检。",
+                                       suggestions="如再遇类似问题可随时联系客服。",
+                                       cause_analysis="设备老化及配置不当导致。",
+                                       reply_channel="sms"))
     if target == "replied":
         return
     if target == "withdrawn":
-        step(actions.withdraw_work_order, actor=desk.agent, work_order_id=i, reason="客户表示不再追究。")
+        step(actions.withdraw_work_order, actor=desk.agent, work_order_id=i,
+             inputs=actions.WithdrawInput(reason="客户表示不再追究。"))
         return
-    step(actions.close_work_order, actor=desk.agent, work_order_id=i, is_confirmed_by_customer=True,
-                             satisfaction_score=rng.choice([3, 4, 5, 5, 5]),
-                             feedback="客户确认问题已解决。")
+    step(actions.close_work_order, actor=desk.agent, work_order_id=i,
+         inputs=actions.CloseInput(is_confirmed_by_customer=True,
+                                   satisfaction_score=rng.choice([3, 4, 5, 5, 5]),
+                                   feedback="客户确认问题已解决。"))
     if target == "reopened":
-        step(actions.reopen_work_order, actor=desk.agent, work_order_id=i, reason="客户反映问题再次出现，不满意处理结果。")
+        step(actions.reopen_work_order, actor=desk.agent, work_order_id=i,
+             inputs=actions.ReopenInput(reason="客户反映问题再次出现，不满意处理结果。"))
         return
     if target == "archived":
-        step(actions.archive_work_order, actor=desk.archivist, work_order_id=i)
+        step(actions.archive_work_order, actor=desk.archivist, work_order_id=i,
+             inputs=actions.ArchiveInput())

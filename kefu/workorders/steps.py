@@ -2,11 +2,12 @@
 
 A change is one function decorated with `work_order_change` (one durable transaction). It
 locks the work order in the actor's scope (`lock_work_order`), checks the move
-(`check_move`), saves named fields with the version bump (`move`, `touch`), records the
-timeline event (`record_event`) and the audit entry (`audit_work_order`), and tells people
-through the outbox (`tell_customer`, `tell_staff`). New work orders (intake, appeal, split)
-start with `start_work_order`; `reopen_locked` and `move_to_tier` are the reopen and the move
-to another unit shared by several apps.
+(`check_move`) and its input against the input's spec (`require`), saves named fields with
+the version bump (`move`, `touch`), records the timeline event (`record_event`) and the
+audit entry (`audit_work_order`), and tells people through the outbox (`tell_customer`,
+`tell_staff`). New work orders (intake, appeal, split) start with `start_work_order`;
+`reopen_locked` and `move_to_tier` are the reopen and the move to another unit shared by
+several apps.
 
 This module imports no feature app: feature apps import it, and add to the lifecycle through
 `kefu.workorders.reactions`."""
@@ -35,6 +36,7 @@ from kefu.sla import clocks
 from kefu.workorders import reactions
 from kefu.workorders.choices import EventType, WorkOrderKind, WorkOrderStatus
 from kefu.workorders.errors import ArchivedRecord, MissingFields
+from kefu.workorders.inputs import ReopenInput, TransitionInput
 from kefu.workorders.models import TimelineEvent, WorkOrder
 from kefu.workorders.numbering import allocate_number
 from kefu.workorders.queries import scoped_work_orders
@@ -130,17 +132,21 @@ def lock_with_work_order(actor: Actor, model: type[Row], pk: int, missing: NotFo
 # --- checking input -----------------------------------------------------------------------
 
 
-def require(transition: Transition, values: dict[str, Any]) -> None:
-    """Refuse the move when a field the transition requires is empty."""
-    missing = {
-        name: [REQUIRED]
-        for name in transition.requires
-        if values.get(name) is False or values.get(name) in (None, "", [], ())
-    }
-    if missing:
+def require(transition: Transition, inputs: TransitionInput) -> None:
+    """Refuse the move unless `inputs` meets the transition's input spec: first every required
+    field left empty, then every text too long and every value outside its choices."""
+    if not isinstance(inputs, transition.inputs):
+        raise TypeError(f"{transition.name} takes {transition.inputs.__name__}, "
+                        f"not {type(inputs).__name__}")
+    if missing := inputs.missing():
         raise MissingFields(
             f"「{transition.label_zh}」缺少必填内容", f"'{transition.label_en}' needs more fields",
-            fields=missing,
+            fields={name: [REQUIRED] for name in missing},
+        )
+    if problems := inputs.problems():
+        raise InvalidInput(
+            f"{'、'.join(problems)} 取值无效", f"Invalid value for {', '.join(problems)}",
+            fields=problems,
         )
 
 
@@ -268,8 +274,9 @@ def reopen_locked(wo: WorkOrder, actor: Actor, reason: str) -> WorkOrder:
     """The customer is not satisfied: handle it further (001 §4.2.1), counted. For a change
     that already holds the work order's lock."""
     t = check_move(wo, "reopen", actor)
-    require(t, {"reason": reason.strip()})
-    move(wo, actor, t, note=reason.strip(), changes={
+    inputs = ReopenInput(reason=reason)
+    require(t, inputs)
+    move(wo, actor, t, note=inputs.reason, changes={
         "reopen_count": wo.reopen_count + 1, "closed_at": None,
         "is_confirmed_by_customer": False, "closing_note": "",
     }, data={"reopen_count": wo.reopen_count + 1})

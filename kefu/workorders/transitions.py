@@ -1,15 +1,43 @@
-"""The complaint lifecycle (SPEC §3) as data: which move leads where, who may make it, and
-what it must record. Actions consult this table; nothing else decides a move."""
+"""The complaint lifecycle (SPEC §3) as data: which move leads where, who may make it, what
+it takes (its input type, `kefu.workorders.inputs`) and what it must record. Actions consult
+this table; nothing else decides a move.
+
+Each transition's action registers itself here with `performs`, so that the dispatcher
+(`kefu.workorders.perform`) finds it by the transition's name."""
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from kefu.audit.choices import AuditAction
 from kefu.errors import Conflict, PermissionRefused
 from kefu.orgs.actors import Actor
 from kefu.orgs.choices import Role
 from kefu.workorders.choices import OPEN_STATUSES, WorkOrderKind, WorkOrderStatus
+from kefu.workorders.inputs import (
+    AnswerInput,
+    ArchiveInput,
+    BeginHandlingInput,
+    ClassifyInput,
+    CloseInput,
+    MergeInput,
+    RejectInput,
+    ReopenInput,
+    ReplyInput,
+    RequestInfoInput,
+    ResumeInput,
+    StartInvestigationInput,
+    StartProcessingInput,
+    TransitionInput,
+    WithdrawInput,
+)
+
+if TYPE_CHECKING:
+    from kefu.workorders.models import WorkOrder
 
 S = WorkOrderStatus
 K = WorkOrderKind
@@ -31,9 +59,14 @@ class Transition:
     target: str | None
     roles: frozenset[Role]
     audit_action: AuditAction
-    requires: tuple[str, ...] = ()
+    inputs: type[TransitionInput]
     kinds: frozenset[str] | None = None
     is_customer_visible: bool = True
+
+    @property
+    def requires(self) -> tuple[str, ...]:
+        """The input fields the move cannot be made without."""
+        return self.inputs.required_names()
 
     def applies_to(self, kind: str, status: str) -> bool:
         return status in self.sources and (self.kinds is None or kind in self.kinds)
@@ -45,34 +78,33 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "classify", "分类定级", "Classify", frozenset({S.RECEIVED}), S.CLASSIFIED, _DESK,
             audit_action=AuditAction.WORK_ORDER_CLASSIFIED,
-            requires=("category", "severity"), is_customer_visible=False,
+            inputs=ClassifyInput, is_customer_visible=False,
         ),
         Transition(
             "answer", "直接答复", "Answer", frozenset({S.RECEIVED, S.CLASSIFIED}), S.REPLIED,
             _DESK,
             audit_action=AuditAction.WORK_ORDER_ANSWERED,
-            requires=("result", "reply_channel"), kinds=frozenset({K.CONSULTATION}),
+            inputs=AnswerInput, kinds=frozenset({K.CONSULTATION}),
         ),
         Transition(
             "start_investigation", "开始调查", "Start investigation", frozenset({S.CLASSIFIED}),
             S.INVESTIGATING, _HANDLING,
             audit_action=AuditAction.WORK_ORDER_INVESTIGATION_STARTED,
-            requires=("investigation_methods",),
+            inputs=StartInvestigationInput,
             kinds=_INVESTIGATED,
         ),
         Transition(
             "start_processing", "确认责任并处理", "Record findings and handle",
             frozenset({S.INVESTIGATING}), S.PROCESSING, _HANDLING,
             audit_action=AuditAction.WORK_ORDER_PROCESSING_STARTED,
-            requires=("findings", "evidence_summary", "responsible_party", "plan_type",
-                      "plan_description"),
+            inputs=StartProcessingInput,
             kinds=_INVESTIGATED,
         ),
         Transition(
             "begin_handling", "开始办理", "Begin handling", frozenset({S.CLASSIFIED}),
             S.PROCESSING, _HANDLING,
             audit_action=AuditAction.WORK_ORDER_HANDLING_BEGUN,
-            requires=("plan_type", "plan_description"),
+            inputs=BeginHandlingInput,
             kinds=_HANDLED_DIRECTLY,
         ),
         Transition(
@@ -80,57 +112,57 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({S.RECEIVED, S.CLASSIFIED, S.INVESTIGATING, S.PROCESSING}),
             S.PENDING_CUSTOMER, _DESK,
             audit_action=AuditAction.WORK_ORDER_INFO_REQUESTED,
-            requires=("question",),
+            inputs=RequestInfoInput,
         ),
         Transition(
             "resume", "客户已补充", "Customer supplied", frozenset({S.PENDING_CUSTOMER}), None,
             _DESK | {Role.CUSTOMER},
             audit_action=AuditAction.WORK_ORDER_RESUMED,
-            requires=("note",),
+            inputs=ResumeInput,
         ),
         Transition(
             "reply", "答复客户", "Reply to customer", frozenset({S.PROCESSING}), S.REPLIED,
             _HANDLING,
             audit_action=AuditAction.WORK_ORDER_REPLIED,
-            requires=("result", "process_summary", "measures", "suggestions", "cause_analysis",
-                      "reply_channel"),
+            inputs=ReplyInput,
         ),
         Transition(
             "close", "确认结案", "Close", frozenset({S.REPLIED}), S.CLOSED,
             _DESK | {Role.CUSTOMER, Role.SYSTEM},
             audit_action=AuditAction.WORK_ORDER_CLOSED,
-            requires=("confirmation",),
+            inputs=CloseInput,
         ),
         Transition(
             "reopen", "重新处理", "Reopen", frozenset({S.REPLIED, S.CLOSED}), S.PROCESSING,
             _FRONT | {Role.CUSTOMER},
             audit_action=AuditAction.WORK_ORDER_REOPENED,
-            requires=("reason",),
+            inputs=ReopenInput,
         ),
         Transition(
             "reject", "不予受理", "Reject", frozenset({S.RECEIVED, S.CLASSIFIED}), S.REJECTED,
             _FRONT,
             audit_action=AuditAction.WORK_ORDER_REJECTED,
-            requires=("reject_reason", "note"),
+            inputs=RejectInput,
         ),
         Transition(
             "withdraw", "撤诉", "Withdraw", frozenset(OPEN_STATUSES), S.WITHDRAWN,
             _FRONT | {Role.CUSTOMER},
             audit_action=AuditAction.WORK_ORDER_WITHDRAWN,
-            requires=("reason",),
+            inputs=WithdrawInput,
         ),
         Transition(
             "merge", "合并到其他工单", "Merge into another",
             frozenset({S.RECEIVED, S.CLASSIFIED, S.INVESTIGATING, S.PENDING_CUSTOMER}), S.MERGED,
             _FRONT,
             audit_action=AuditAction.WORK_ORDER_MERGED,
-            requires=("target_number",), is_customer_visible=True,
+            inputs=MergeInput, is_customer_visible=True,
         ),
         Transition(
             "archive", "归档", "Archive",
             frozenset({S.CLOSED, S.REJECTED, S.WITHDRAWN, S.MERGED}), S.ARCHIVED,
             frozenset({Role.ARCHIVIST}),
-            audit_action=AuditAction.WORK_ORDER_ARCHIVED, is_customer_visible=False,
+            audit_action=AuditAction.WORK_ORDER_ARCHIVED, inputs=ArchiveInput,
+            is_customer_visible=False,
         ),
     ]
 }
@@ -167,3 +199,43 @@ def check_transition(kind: str, status: str, name: str, actor: Actor) -> Transit
             detail={"status": status, "allowed": allowed},
         )
     return transition
+
+
+# --- the action that makes each transition ------------------------------------------------
+
+
+class TransitionAction(Protocol):
+    """How the dispatcher calls every transition's action; an action may take more keywords
+    of its own with defaults (close's `is_auto_close`)."""
+
+    def __call__(self, *, actor: Actor, work_order_id: int, inputs: Any,
+                 expected_version: int | None = ...) -> WorkOrder: ...
+
+
+A = TypeVar("A", bound=TransitionAction)
+
+_performers: dict[str, TransitionAction] = {}
+# The registered actions by transition name, filled as `kefu.workorders.actions` is imported.
+PERFORMERS: Mapping[str, TransitionAction] = MappingProxyType(_performers)
+
+
+def performs(name: str) -> Callable[[A], A]:
+    """Register the decorated function as the action that makes transition `name`: one
+    action per transition, taking the transition's own input type as `inputs`."""
+
+    def register(action: A) -> A:
+        who = getattr(action, "__qualname__", repr(action))
+        transition = TRANSITIONS.get(name)
+        if transition is None:
+            raise TypeError(f"{who} performs {name!r}, which is no transition")
+        if name in _performers:
+            raise TypeError(f"{name!r} already has its action, so {who} cannot perform it")
+        takes = inspect.signature(action).parameters.get("inputs")
+        # Annotations are strings here (postponed evaluation): compare the type's name.
+        if takes is None or takes.annotation not in (transition.inputs,
+                                                     transition.inputs.__name__):
+            raise TypeError(f"{who} must take inputs: {transition.inputs.__name__}")
+        _performers[name] = action
+        return action
+
+    return register

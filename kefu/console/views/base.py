@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.archive.permissions import can_place_legal_hold
 from kefu.console.error_handling import ErrorPage, View, renders_errors
-from kefu.console.fields import FORM_FIELDS, SPECS
+from kefu.console.fields import form_fields
 from kefu.errors import KefuError
 from kefu.escalation.models import (
     EscalationCondition,
@@ -114,10 +114,7 @@ def detail_context(actor: Actor, wo_id: int, **extra: Any) -> dict[str, Any]:
     # The page lists the replies and the archive review asks whether there are any: one read.
     prefetch_related_objects([wo], Prefetch("replies", queryset=Reply.objects.order_by("id")))
     moves = allowed_transitions(wo.kind, wo.status, actor)
-    forms = [
-        {"transition": t, "fields": [SPECS[name] for name in FORM_FIELDS[t.name]]}
-        for t in moves
-    ]
+    forms = [{"transition": t, "fields": form_fields(t)} for t in moves]
     plans = list(wo.plans.order_by("id"))
     extensions = list(DeadlineExtension.objects.filter(clock__work_order=wo)
                       .select_related("clock").order_by("id"))

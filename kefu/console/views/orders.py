@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from kefu.archive.actions import lift_legal_hold, set_legal_hold
 from kefu.console.error_handling import error_fragment, renders_errors
-from kefu.console.fields import CHECKBOXES, FORM_FIELDS, INTEGERS, SPECS
 from kefu.console.views.base import (
     detail_context,
     detail_form,
@@ -33,12 +32,14 @@ from kefu.surveys.actions import SurveyAnswers, record_return_visit, record_surv
 from kefu.workorders import actions
 from kefu.workorders.attachments import add_attachment
 from kefu.workorders.files import attachment_response
+from kefu.workorders.inputs import Kind
 from kefu.workorders.perform import perform_transition
 from kefu.workorders.queries import (
     get_attachment,
     get_work_order,
     is_work_order_in_scope,
 )
+from kefu.workorders.transitions import TRANSITIONS
 
 
 @staff_view
@@ -47,18 +48,17 @@ def detail(request: HttpRequest, actor: Actor, wo_id: int) -> HttpResponse:
     return render(request, "console/detail.html", context)
 
 def _transition_values(request: HttpRequest, name: str) -> dict[str, Any]:
+    """The transition's form as posted, by its input type's fields: a ticked checkbox says
+    "on", a multiple select sends a list; the input type coerces the rest."""
+    transition = TRANSITIONS.get(name)
     values: dict[str, Any] = {}
-    for field in FORM_FIELDS.get(name, ()):
-        if field in CHECKBOXES:
-            values[field] = request.POST.get(field) == "on"
-        elif SPECS[field].widget == "multiselect":
-            values[field] = request.POST.getlist(field)
-        elif field in INTEGERS:
-            values[field] = parse_int(request.POST.get(field))
+    for field in transition.inputs.fields_in_order() if transition else ():
+        if field.kind is Kind.FLAG:
+            values[field.name] = request.POST.get(field.name) == "on"
+        elif field.kind is Kind.MANY:
+            values[field.name] = request.POST.getlist(field.name)
         else:
-            values[field] = request.POST.get(field, "").strip()
-    if values.get("amount") == "":
-        values["amount"] = None
+            values[field.name] = request.POST.get(field.name, "")
     return values
 
 def _transition_form(request: HttpRequest, error: KefuError, actor: Actor, wo_id: int,

@@ -4,6 +4,8 @@ with its review of the record content (001 §3.5, §4.4.1)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.utils import timezone
 
 from kefu.errors import REQUIRED, Conflict, InvalidInput, PermissionRefused
@@ -16,11 +18,18 @@ from kefu.workorders.choices import (
     WorkOrderStatus,
 )
 from kefu.workorders.errors import MissingFields
+from kefu.workorders.inputs import (
+    ArchiveInput,
+    CloseInput,
+    MergeInput,
+    RejectInput,
+    ReopenInput,
+    WithdrawInput,
+)
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.numbering import allocate_archive_number
 from kefu.workorders.queries import scoped_work_orders
 from kefu.workorders.steps import (
-    choice,
     lock_for_move,
     lock_work_order,
     move,
@@ -30,82 +39,93 @@ from kefu.workorders.steps import (
     tell_customer,
     work_order_change,
 )
+from kefu.workorders.transitions import performs
 
 S = WorkOrderStatus
 
 
+@performs("close")
 @work_order_change
 def close_work_order(
-    *, actor: Actor, work_order_id: int, is_confirmed_by_customer: bool = False,
-    satisfaction_score: int | None = None, feedback: str = "", is_auto_close: bool = False,
+    *, actor: Actor, work_order_id: int, inputs: CloseInput, is_auto_close: bool = False,
     expected_version: int | None = None,
 ) -> WorkOrder:
     """Close on the customer's confirmation, or automatically when they did not answer."""
     wo, t = lock_for_move(actor, work_order_id, expected_version, "close")
     if is_auto_close and not actor.is_system:
         raise PermissionRefused("只有系统可以自动结案", "Only the system closes automatically")
-    confirmed = is_confirmed_by_customer or actor.is_customer
-    require(t, {"confirmation": confirmed or is_auto_close})
-    if satisfaction_score is not None and not 1 <= satisfaction_score <= 5:
+    confirmed = inputs.is_confirmed_by_customer or actor.is_customer
+    # A customer confirms by closing, and the system closes a reply nobody answered: either
+    # stands in for the box staff must tick.
+    require(t, replace(inputs, is_confirmed_by_customer=confirmed or is_auto_close))
+    score = inputs.satisfaction_score
+    if score is not None and not 1 <= score <= 5:
         raise InvalidInput("满意度须为1到5分", "Satisfaction must be 1 to 5",
                            fields={"satisfaction_score": ["1–5"]})
     how = "auto" if is_auto_close else "customer_confirmed"
-    move(wo, actor, t, note=feedback.strip(), changes={
+    move(wo, actor, t, note=inputs.feedback, changes={
         "closed_at": timezone.now(), "is_confirmed_by_customer": confirmed,
-        "satisfaction_score": satisfaction_score, "customer_feedback": feedback.strip(),
+        "satisfaction_score": score, "customer_feedback": inputs.feedback,
         "closing_note": how,
-    }, data={"how": how, "satisfaction_score": satisfaction_score})
+    }, data={"how": how, "satisfaction_score": score})
     last_reply = wo.replies.order_by("-id").first()
     tell_customer(wo, "work_order_closed",
                    result=last_reply.result if last_reply else wo.closing_note)
     return wo
 
 
+@performs("reopen")
 @work_order_change
 def reopen_work_order(
-    *, actor: Actor, work_order_id: int, reason: str, expected_version: int | None = None,
+    *, actor: Actor, work_order_id: int, inputs: ReopenInput,
+    expected_version: int | None = None,
 ) -> WorkOrder:
     """The customer is not satisfied: handle it further (001 §4.2.1), counted."""
-    return reopen_locked(lock_work_order(actor, work_order_id, expected_version), actor, reason)
+    return reopen_locked(lock_work_order(actor, work_order_id, expected_version), actor,
+                         inputs.reason)
 
 
+@performs("reject")
 @work_order_change
 def reject_work_order(
-    *, actor: Actor, work_order_id: int, reject_reason: str, note: str,
+    *, actor: Actor, work_order_id: int, inputs: RejectInput,
     expected_version: int | None = None,
 ) -> WorkOrder:
     """Not accepted: a duplicate, invalid or out of scope, with the reason."""
     wo, t = lock_for_move(actor, work_order_id, expected_version, "reject")
-    require(t, {"reject_reason": reject_reason, "note": note.strip()})
-    choice(reject_reason, RejectReason, "reject_reason")
-    move(wo, actor, t, note=note.strip(), changes={"reject_reason": reject_reason},
-          data={"reject_reason": reject_reason})
-    tell_customer(wo, "work_order_rejected", reason=str(RejectReason(reject_reason).label))
+    require(t, inputs)
+    move(wo, actor, t, note=inputs.note, changes={"reject_reason": inputs.reject_reason},
+          data={"reject_reason": inputs.reject_reason})
+    tell_customer(wo, "work_order_rejected",
+                   reason=str(RejectReason(inputs.reject_reason).label))
     return wo
 
 
+@performs("withdraw")
 @work_order_change
 def withdraw_work_order(
-    *, actor: Actor, work_order_id: int, reason: str, expected_version: int | None = None,
+    *, actor: Actor, work_order_id: int, inputs: WithdrawInput,
+    expected_version: int | None = None,
 ) -> WorkOrder:
     """The customer withdraws (撤诉)."""
     wo, t = lock_for_move(actor, work_order_id, expected_version, "withdraw")
-    require(t, {"reason": reason.strip()})
-    move(wo, actor, t, note=reason.strip(), changes={})
+    require(t, inputs)
+    move(wo, actor, t, note=inputs.reason, changes={})
     tell_customer(wo, "work_order_withdrawn")
     return wo
 
 
+@performs("merge")
 @work_order_change
 def merge_work_order(
-    *, actor: Actor, work_order_id: int, target_number: str, note: str = "",
+    *, actor: Actor, work_order_id: int, inputs: MergeInput,
     expected_version: int | None = None,
 ) -> WorkOrder:
     """Merge a duplicate into another open work order of the same customer and kind."""
     wo, t = lock_for_move(actor, work_order_id, expected_version, "merge")
-    require(t, {"target_number": target_number.strip()})
+    require(t, inputs)
     target = (scoped_work_orders(actor).select_for_update()
-              .filter(number=target_number.strip().upper()).first())
+              .filter(number=inputs.target_number.upper()).first())
     if target is None:
         raise InvalidInput("目标工单不存在", "No such target work order",
                            fields={"target_number": ["不存在 / unknown"]})
@@ -116,9 +136,10 @@ def merge_work_order(
     if target.status not in OPEN_STATUSES:
         raise InvalidInput("目标工单已结束", "The target work order is not open",
                            fields={"target_number": ["已结束 / not open"]})
-    move(wo, actor, t, note=note, changes={"merged_into": target},
+    move(wo, actor, t, note=inputs.note, changes={"merged_into": target},
           data={"target": target.number})
-    record_event(target, actor, EventType.MERGED_IN, note=note, data={"source": wo.number})
+    record_event(target, actor, EventType.MERGED_IN, note=inputs.note,
+                 data={"source": wo.number})
     return wo
 
 
@@ -138,12 +159,15 @@ def missing_record_content(wo: WorkOrder) -> list[str]:
     return [name for name, present in checks.items() if not present]
 
 
+@performs("archive")
 @work_order_change
 def archive_work_order(
-    *, actor: Actor, work_order_id: int, expected_version: int | None = None,
+    *, actor: Actor, work_order_id: int, inputs: ArchiveInput,
+    expected_version: int | None = None,
 ) -> WorkOrder:
     """Archive after review of the record content (001 §3.5.3); an archived record is final."""
     wo, t = lock_for_move(actor, work_order_id, expected_version, "archive")
+    require(t, inputs)
     if wo.status == S.CLOSED and (missing := missing_record_content(wo)):
         raise MissingFields("档案内容不完整，不能归档", "Record content is incomplete",
                             fields={name: [REQUIRED] for name in missing},

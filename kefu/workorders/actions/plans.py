@@ -3,7 +3,6 @@ compensation above the configured amount waits for the approver's decision."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
@@ -18,6 +17,7 @@ from kefu.workorders.choices import (
     PlanType,
     WorkOrderStatus,
 )
+from kefu.workorders.inputs import PlanInput
 from kefu.workorders.models import CompensationApprovalRule, HandlingPlan, WorkOrder
 from kefu.workorders.permissions import can_decide_plan
 from kefu.workorders.steps import (
@@ -30,14 +30,6 @@ from kefu.workorders.steps import (
 )
 
 S = WorkOrderStatus
-
-
-@dataclass(frozen=True)
-class PlanInput:
-    plan_type: str
-    description: str
-    compensation_type: str = ""
-    amount: Decimal | str | int | None = None
 
 
 def add_plan(wo: WorkOrder, actor: Actor, plan: PlanInput) -> HandlingPlan:
