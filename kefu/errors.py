@@ -13,6 +13,9 @@ class KefuError(Exception):
     code = "error"
     http_status = 400
     title = "Request refused"
+    # A refusal an inspector asks about (a right missing, a final record touched): audited
+    # even though the change it refused rolls back (SPEC §15).
+    is_evidence = False
 
     def __init__(
         self,
@@ -50,6 +53,7 @@ class PermissionRefused(KefuError):
     code = "permission_refused"
     http_status = 403
     title = "Permission refused"
+    is_evidence = True
 
 
 class Conflict(KefuError):

@@ -11,6 +11,7 @@ from kefu.archive.permissions import can_place_legal_hold
 from kefu.archive.retention import RetentionStats, run_retention
 from kefu.audit.actions import record_audit
 from kefu.audit.choices import AuditAction
+from kefu.audit.refusals import audits_refusals
 from kefu.errors import Conflict, InvalidInput, NotFound
 from kefu.orgs.actors import Actor
 from kefu.workorders.queries import scoped_work_orders
@@ -19,6 +20,7 @@ __all__ = ["RetentionStats", "lift_legal_hold", "run_retention", "set_legal_hold
 
 
 
+@audits_refusals
 @transaction.atomic(durable=True)
 def set_legal_hold(*, actor: Actor, work_order_id: int, reason: str) -> LegalHold:
     """Keep a work order past its retention (a dispute, a lawsuit, an inquiry)."""
@@ -37,6 +39,7 @@ def set_legal_hold(*, actor: Actor, work_order_id: int, reason: str) -> LegalHol
     return hold
 
 
+@audits_refusals
 @transaction.atomic(durable=True)
 def lift_legal_hold(*, actor: Actor, work_order_id: int, reason: str) -> LegalHold:
     """End a work order's legal hold, so retention takes it again when it is due."""

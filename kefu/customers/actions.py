@@ -9,6 +9,7 @@ from django.db import transaction
 
 from kefu.audit.actions import AuditRecord, record_audit, record_audits
 from kefu.audit.choices import AuditAction
+from kefu.audit.refusals import audits_refusals
 from kefu.customers.crypto import digest
 from kefu.customers.errors import RevealRefused
 from kefu.customers.models import Customer
@@ -88,6 +89,7 @@ def check_reveal_reason(actor: Actor, reason: str) -> None:
         )
 
 
+@audits_refusals
 @transaction.atomic
 def reveal_customer(*, actor: Actor, customer_id: int, reason: str) -> Customer:
     """The customer with unmasked fields, written to the audit log with the reason."""

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from kefu.audit.actions import record_audit
 from kefu.audit.choices import AuditAction
+from kefu.audit.refusals import audits_refusals
 from kefu.errors import (
     REQUIRED,
     Conflict,
@@ -98,6 +99,7 @@ def in_shanghai(value: datetime | None) -> datetime | None:
     return as_shanghai(value)[0] if value is not None else None
 
 
+@audits_refusals
 def report_incident(*, actor: Actor, report: IncidentReport) -> Incident:
     """Report an incident at the actor's unit (or one below it) and start its notice clock."""
     can_report_incident(actor).enforce()
@@ -176,6 +178,7 @@ def _shared_errors(level: int | None, count: int | None, recovery: datetime | No
     return errors
 
 
+@audits_refusals
 def update_incident(*, actor: Actor, incident_id: int, changes: IncidentChanges,
                     version: int | None = None) -> Incident:
     """Correct or complete the report. A level changed before the first notice moves the
@@ -237,6 +240,7 @@ def missing_for_notice(incident: Incident) -> list[str]:
     return missing
 
 
+@audits_refusals
 def issue_notice(*, actor: Actor, incident_id: int, notice: NoticeInput) -> IncidentNotice:
     """Record a notice; the first one meets the notice clock (late if past its deadline).
     A notice to the superior unit by e-mail goes out through the outbox."""
@@ -290,6 +294,7 @@ def issue_notice(*, actor: Actor, incident_id: int, notice: NoticeInput) -> Inci
     return row
 
 
+@audits_refusals
 def recover_incident(*, actor: Actor, incident_id: int, note: str = "") -> Incident:
     """Service is back: the incident stays open for its review."""
     can_command_incident(actor).enforce()
@@ -307,6 +312,7 @@ def recover_incident(*, actor: Actor, incident_id: int, note: str = "") -> Incid
     return incident
 
 
+@audits_refusals
 def close_incident(*, actor: Actor, incident_id: int, review: IncidentReview) -> Incident:
     """End a recovered incident with its review; one never notified cannot be closed."""
     can_command_incident(actor).enforce()

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from kefu.audit.actions import record_audit
 from kefu.audit.choices import AuditAction
+from kefu.audit.refusals import audits_refusals
 from kefu.errors import InvalidInput
 from kefu.orgs.actors import Actor
 from kefu.sla.calendar import FIRST_DAY, LAST_DAY
@@ -42,6 +43,7 @@ def _check_day(value: date) -> None:
                            fields={"day": [f"{FIRST_DAY}–{LAST_DAY}"]})
 
 
+@audits_refusals
 @transaction.atomic(durable=True)
 def set_calendar_override(
     *, actor: Actor, day: date, is_workday: bool, notice: str, name: str = ""
@@ -118,6 +120,7 @@ def _parse_row(number: int, row: object, seen: set[date]) -> ScheduleLine:
     return ScheduleLine(day, works, str(row.get("name") or "").strip(), notice)
 
 
+@audits_refusals
 @transaction.atomic(durable=True)
 def import_schedule(*, actor: Actor, lines: list[ScheduleLine]) -> int:
     """Load a parsed schedule whole: every date becomes an override."""

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from kefu.audit.actions import AuditRecord, record_audit
 from kefu.audit.choices import AuditAction
+from kefu.audit.refusals import audits_refusals
 from kefu.errors import Conflict, InvalidInput, NotFound, PermissionRefused
 from kefu.notify.actions import enqueue_message
 from kefu.notify.choices import MessageChannel
@@ -217,6 +218,7 @@ def _open_survey(wo_filter: dict[str, object]) -> Survey:
     return survey
 
 
+@audits_refusals
 @transaction.atomic(durable=True)
 def answer_survey_on_portal(*, actor: Actor, work_order_id: int,
                             answers: SurveyAnswers) -> Survey:
@@ -229,6 +231,7 @@ def answer_survey_on_portal(*, actor: Actor, work_order_id: int,
     return _answer(survey, answers, ResponseChannel.PORTAL, actor)
 
 
+@audits_refusals
 @transaction.atomic(durable=True)
 def record_survey_by_phone(*, actor: Actor, work_order_id: int,
                            answers: SurveyAnswers) -> Survey:

@@ -11,3 +11,4 @@ class MissingFields(InvalidInput):
 
 class ArchivedRecord(Conflict):
     code = "archived"
+    is_evidence = True

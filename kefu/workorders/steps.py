@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from kefu.audit.actions import AuditRecord, record_audits
 from kefu.audit.choices import AuditAction
+from kefu.audit.refusals import audits_refusals
 from kefu.errors import REQUIRED, InvalidInput, NotFound, StaleVersion
 from kefu.notify.actions import enqueue_message
 from kefu.notify.choices import MessageChannel
@@ -69,14 +70,14 @@ def change() -> Iterator[None]:
 
 
 def work_order_change(fn: Callable[P, R]) -> Callable[P, R]:
-    """Make `fn` one change (see `change`)."""
+    """Make `fn` one change (see `change`), whose refusals are evidence (`audits_refusals`)."""
 
     @wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         with change():
             return fn(*args, **kwargs)
 
-    return wrapper
+    return audits_refusals(wrapper)
 
 
 def audit(record: AuditRecord) -> None:

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from kefu.audit.actions import record_audit
 from kefu.audit.choices import AuditAction
+from kefu.audit.refusals import audits_refusals
 from kefu.errors import InvalidInput
 from kefu.escalation.models import DutySupervisor
 from kefu.escalation.permissions import can_configure_supervision
@@ -13,6 +14,7 @@ from kefu.orgs.actors import Actor
 from kefu.orgs.models import OrgUnit, Staff
 
 
+@audits_refusals
 @transaction.atomic(durable=True)
 def set_duty_supervisor(*, actor: Actor, unit_id: int, staff_id: int | None) -> None:
     """Name (or, with None, clear) the person of the unit who supervises what it takes over;
