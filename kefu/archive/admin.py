@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from kefu.archive.models import LegalHold, RetentionPolicy
+from kefu.audit.admin_configuration import AuditedConfigurationAdmin
 
 
 @admin.register(RetentionPolicy)
-class RetentionPolicyAdmin(admin.ModelAdmin):
+class RetentionPolicyAdmin(AuditedConfigurationAdmin):
     """At least three years (the form refuses less); applies from the next retention run."""
 
     list_display = ("work_order_kind", "years", "action")

@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from kefu.audit.admin_configuration import SavedByActionsAdmin
 from kefu.escalation.actions import set_duty_supervisor
 from kefu.escalation.models import DutySupervisor, SupervisionEntry
 from kefu.orgs.actors import actor_for_admin
@@ -16,7 +17,7 @@ class SupervisionEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(DutySupervisor)
-class DutySupervisorAdmin(admin.ModelAdmin):
+class DutySupervisorAdmin(SavedByActionsAdmin):
     """Edits go through the action, so each one is checked and audited."""
 
     list_display = ("unit", "staff")

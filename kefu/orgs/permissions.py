@@ -30,6 +30,7 @@ class Capability(StrEnum):
     DECIDE_EXTENSION = "sla.decide_extension"
     CHANGE_CALENDAR = "sla.change_calendar"
     CONFIGURE_SUPERVISION = "escalation.configure_supervision"
+    CONFIGURE_BUSINESS_RULES = "config.business_rules"
     REQUEST_ESCALATION = "escalation.request"
     DECIDE_ESCALATION = "escalation.decide"
     SUPERVISE = "escalation.supervise"
@@ -63,6 +64,7 @@ HOLDERS: dict[Capability, frozenset[Role]] = {
     C.DECIDE_EXTENSION: frozenset({R.MANAGER}),
     C.CHANGE_CALENDAR: frozenset({R.ADMIN, R.SYSTEM}),
     C.CONFIGURE_SUPERVISION: frozenset({R.ADMIN, R.SYSTEM}),
+    C.CONFIGURE_BUSINESS_RULES: frozenset({R.ADMIN, R.SYSTEM}),
     C.REQUEST_ESCALATION: frozenset({R.AGENT, R.HANDLER, R.SUPERVISOR}),
     C.DECIDE_ESCALATION: _LEADS,
     C.SUPERVISE: _LEADS,

@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from kefu.audit.admin_configuration import AuditedConfigurationAdmin, SavedByActionsAdmin
 from kefu.orgs.actors import Actor, actor_for_admin
 from kefu.sla.actions import set_calendar_override
 from kefu.sla.models import CalendarOverride, PublishedSchedule, SlaPolicy
@@ -13,7 +14,7 @@ def _actor(request: HttpRequest) -> Actor:
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(admin.ModelAdmin):
+class CalendarOverrideAdmin(SavedByActionsAdmin):
     """Edits go through the action, so each one is checked and audited."""
 
     list_display = ("day", "is_workday", "name", "notice", "created_by_name", "updated_at")
@@ -30,7 +31,7 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
+class SlaPolicyAdmin(AuditedConfigurationAdmin):
     """Time limits per kind × category × severity × channel; the most specific match wins.
     A change applies to clocks started after it."""
 

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from kefu.audit.admin_configuration import AuditedConfigurationAdmin
 from kefu.surveys.models import ReturnVisit, ReturnVisitPolicy, Survey
 
 
 @admin.register(ReturnVisitPolicy)
-class ReturnVisitPolicyAdmin(admin.ModelAdmin):
+class ReturnVisitPolicyAdmin(AuditedConfigurationAdmin):
     list_display = ("unit", "category", "normal_share", "working_days", "on_dissatisfied")
 
 

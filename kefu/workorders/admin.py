@@ -3,18 +3,19 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from kefu.audit.admin_configuration import AuditedConfigurationAdmin
 from kefu.workorders.models import Category, CompensationApprovalRule, WorkOrder
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedConfigurationAdmin):
     list_display = ("code", "name", "name_en", "parent", "is_active", "sort_order")
     list_filter = ("is_active",)
     search_fields = ("code", "name", "name_en")
 
 
 @admin.register(CompensationApprovalRule)
-class CompensationApprovalRuleAdmin(admin.ModelAdmin):
+class CompensationApprovalRuleAdmin(AuditedConfigurationAdmin):
     list_display = ("approver_role", "amount_above")
 
 
