@@ -302,7 +302,8 @@ def test_bulk_assign_with_per_row_results(world: World, complaint: WorkOrder) ->
 
     closed, _ = actions.create_work_order(actor=world.agent, intake=intake(world, title="已撤"))
     actions.withdraw_work_order(actor=world.agent, work_order_id=closed.pk,
-                                inputs=actions.WithdrawInput(reason="客户撤诉"))
+                                inputs=actions.WithdrawInput(reason="客户撤诉",
+                                                             confirmation_call_id="CALL-0002"))
     client = world.client_for("supervisor")
     queue = client.get("/console/?view=all").content.decode()
     assert 'name="ids"' in queue and "批量操作" in queue

@@ -28,7 +28,7 @@ FULL_VALUES: dict[str, Any] = {
     "process_summary": "核实并处理", "measures": "调整基站参数", "suggestions": "如有问题请联系",
     "cause_analysis": "基站参数配置不当", "reply_channel": "sms",
     "is_confirmed_by_customer": True, "satisfaction_score": 5, "reason": "客户不满意",
-    "reject_reason": "duplicate",
+    "reject_reason": "duplicate", "confirmation_call_id": "CALL-0099",
 }
 
 

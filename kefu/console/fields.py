@@ -57,6 +57,7 @@ SPECS: dict[str, FieldSpec] = {s.name: s for s in [
     FieldSpec("satisfaction_score", _("满意度（1–5）"), "number"),
     FieldSpec("feedback", _("客户反馈"), "textarea"),
     FieldSpec("reason", _("原因"), "textarea"),
+    FieldSpec("confirmation_call_id", _("客户确认撤诉的通话录音编号"), "text"),
     FieldSpec("reject_reason", _("不予受理原因"), "select", _c(RejectReason)),
     FieldSpec("target_number", _("合并到工单号"), "text"),
     FieldSpec("note", _("备注"), "textarea"),

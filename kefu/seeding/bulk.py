@@ -250,8 +250,11 @@ def _load_batch(count: int, rng: random.Random, now: datetime, desks: dict[int, 
                        wo.owner.display_name if wo.owner else "", "",
                        json.dumps({"channel": wo.channel, "kind": wo.kind}), True))
         for step, source, target, actor, at in timeline:
+            # A withdrawal is on a recorded call in which the customer confirmed it.
+            data = (json.dumps({"confirmed_by": "phone", "call_id": f"REC-{wo_id:08d}"})
+                    if step == "withdraw" else "{}")
             events.append((wo_id, at, "transitioned", step, source, target, actor.role,
-                           actor.user_id, actor.display_name, "", "{}",
+                           actor.user_id, actor.display_name, "", data,
                            TRANSITIONS[step].is_customer_visible))
             if step in ("reply", "answer"):
                 replies.append((wo_id, "问题已处理完毕", "核实后按方案处理", "完成整改",

@@ -260,7 +260,8 @@ def _walk(wo: WorkOrder, kind: str, category: Category, severity: str, target: s
         return
     if target == "withdrawn" and rng.random() < 0.5:
         step(actions.withdraw_work_order, actor=desk.agent, work_order_id=i,
-             inputs=actions.WithdrawInput(reason="客户来电表示问题已自行解决，申请撤诉。"))
+             inputs=actions.WithdrawInput(reason="客户来电表示问题已自行解决，申请撤诉。",
+                                          confirmation_call_id=f"REC-{i:08d}"))
         return
     classifier = desk.supervisor if severity != Severity.NORMAL else desk.agent
     step(actions.classify_work_order, actor=classifier, work_order_id=i,
@@ -318,7 +319,8 @@ def _walk(wo: WorkOrder, kind: str, category: Category, severity: str, target: s
         return
     if target == "withdrawn":
         step(actions.withdraw_work_order, actor=desk.agent, work_order_id=i,
-             inputs=actions.WithdrawInput(reason="客户表示不再追究。"))
+             inputs=actions.WithdrawInput(reason="客户来电表示不再追究。",
+                                          confirmation_call_id=f"REC-{i:08d}"))
         return
     step(actions.close_work_order, actor=desk.agent, work_order_id=i,
          inputs=actions.CloseInput(is_confirmed_by_customer=True,

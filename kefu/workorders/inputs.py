@@ -323,6 +323,9 @@ class RejectInput(TransitionInput):
 @dataclass(frozen=True, kw_only=True)
 class WithdrawInput(TransitionInput):
     reason: str = text(max_length=NOTE_LENGTH, required=True)
+    # Required of staff: the recorded call in which the customer confirmed the withdrawal. A
+    # customer confirms by withdrawing in the portal (see `withdraw_work_order`).
+    confirmation_call_id: str = text(max_length=SHORT_LENGTH, required=True)
 
 
 @dataclass(frozen=True, kw_only=True)

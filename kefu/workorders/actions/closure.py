@@ -107,10 +107,14 @@ def withdraw_work_order(
     *, actor: Actor, work_order_id: int, inputs: WithdrawInput,
     expected_version: int | None = None,
 ) -> WorkOrder:
-    """The customer withdraws (撤诉)."""
+    """The customer withdraws (撤诉), and only the customer: in the portal, or on a recorded
+    call whose id the agent gives — an agent alone cannot withdraw a customer's matter."""
     wo, t = lock_for_move(actor, work_order_id, expected_version, "withdraw")
-    require(t, inputs)
-    move(wo, actor, t, note=inputs.reason, changes={})
+    portal = actor.is_customer
+    require(t, replace(inputs, confirmation_call_id="portal") if portal else inputs)
+    confirmation = ({"confirmed_by": "portal"} if portal else
+                    {"confirmed_by": "phone", "call_id": inputs.confirmation_call_id})
+    move(wo, actor, t, note=inputs.reason, changes={}, data=confirmation)
     tell_customer(wo, "work_order_withdrawn")
     return wo
 
