@@ -84,7 +84,7 @@ def test_archive_refused_when_record_content_missing(world: World, complaint: Wo
     investigate(world, complaint.pk)
     actions.reply_to_customer(actor=world.handler, work_order_id=complaint.pk, inputs=REPLY)
     actions.close_work_order(actor=world.agent, work_order_id=complaint.pk,
-                             inputs=actions.CloseInput(is_confirmed_by_customer=True))
+                             inputs=actions.CloseInput(is_confirmed_by_customer=True, satisfaction_score=5))
     WorkOrder.objects.filter(pk=complaint.pk).update(findings="")
     with pytest.raises(MissingFields) as refused:
         actions.archive_work_order(actor=world.archivist, work_order_id=complaint.pk,
@@ -146,7 +146,7 @@ def test_reopen_is_counted(world: World, complaint: WorkOrder) -> None:
     assert (wo.status, wo.reopen_count) == (S.PROCESSING, 1)
     actions.reply_to_customer(actor=world.handler, work_order_id=complaint.pk, inputs=REPLY)
     actions.close_work_order(actor=world.agent, work_order_id=complaint.pk,
-                             inputs=actions.CloseInput(is_confirmed_by_customer=True))
+                             inputs=actions.CloseInput(is_confirmed_by_customer=True, satisfaction_score=5))
     wo = actions.reopen_work_order(actor=world.agent, work_order_id=complaint.pk,
                                    inputs=actions.ReopenInput(reason="客户回访表示问题复发"))
     assert wo.reopen_count == 2 and wo.closed_at is None

@@ -35,7 +35,8 @@ def closed(world: World, severity: str = "normal", title: str = "信号差") -> 
                                  plan_description="整改"))
     actions.reply_to_customer(actor=world.handler, work_order_id=i, inputs=REPLY)
     actions.close_work_order(actor=world.agent, work_order_id=i,
-                             inputs=actions.CloseInput(is_confirmed_by_customer=True))
+                             inputs=actions.CloseInput(is_confirmed_by_customer=True,
+                                                       satisfaction_score=5))
     return WorkOrder.objects.get(pk=i)
 
 

@@ -74,7 +74,7 @@ def test_each_step_meets_its_clocks(world: World) -> None:
     actions.reply_to_customer(actor=world.handler, work_order_id=wo.pk, inputs=REPLY)
     assert states(wo)["first_reply"] == states(wo)["handling_complete"] == "met"
     actions.close_work_order(actor=world.agent, work_order_id=wo.pk,
-                             inputs=actions.CloseInput(is_confirmed_by_customer=True))
+                             inputs=actions.CloseInput(is_confirmed_by_customer=True, satisfaction_score=5))
     assert states(wo)["closed_loop"] == "met" and states(wo)["archive"] == "running"
     wo.refresh_from_db()
     archive = SlaClock.objects.get(work_order=wo, clock="archive")

@@ -112,7 +112,7 @@ def test_reopened_and_closed_again_gets_a_new_survey(world: World) -> None:
                                                         cause_analysis="设备老化",
                                                         reply_channel="sms"))
     actions.close_work_order(actor=world.agent, work_order_id=wo.pk,
-                             inputs=actions.CloseInput(is_confirmed_by_customer=True))
+                             inputs=actions.CloseInput(is_confirmed_by_customer=True, satisfaction_score=5))
     assert Survey.objects.filter(work_order=wo).count() == 2
     with pytest.raises(Conflict):
         answer_survey_by_link(token=old_token, answers=GOOD)

@@ -52,7 +52,8 @@ def work_order_in(world: World, kind: str, status: str) -> WorkOrder:
     if status == WorkOrderStatus.CLOSED:
         handler = world.handler.staff_id
         fields.update(handler_id=handler, findings="属实", closed_at=timezone.now(),
-                      is_confirmed_by_customer=True, category=world.category)
+                      replied_at=timezone.now(), is_confirmed_by_customer=True,
+                      satisfaction_score=5, category=world.category)
         Reply.objects.create(work_order=wo, result="r", process_summary="p", measures="m",
                              cause_analysis="c", channel="sms", replied_at=timezone.now(),
                              replied_by_name="h")

@@ -79,6 +79,9 @@ class ListQuery(Schema):
     created_from: datetime | None = None
     created_to: datetime | None = None
     number: str | None = None
+    keyword: str | None = Field(None, max_length=100,
+                                description="in the title or content, or a work order or "
+                                "archive number")
     phone: str | None = None
     is_open: bool | None = None
     is_unassigned: bool | None = None

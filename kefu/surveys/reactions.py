@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kefu.orgs.actors import Actor
 from kefu.surveys.actions import schedule_return_visit, send_survey
+from kefu.surveys.models import ReturnVisit, Survey
 from kefu.workorders import reactions
 from kefu.workorders.models import WorkOrder
 
@@ -13,3 +14,17 @@ def follow_up_closure(wo: WorkOrder, actor: Actor) -> None:
     """Every closure sends a satisfaction survey; the sampling rule picks the return visits."""
     schedule_return_visit(wo)
     send_survey(wo)
+
+
+@reactions.holds_record_content
+def feedback_after_closure(wo: WorkOrder) -> set[str]:
+    """A survey answered, or a return visit that reached the customer, is the customer's
+    feedback on the record; the survey's score is its satisfaction score (001 §4.4.1)."""
+    held: set[str] = set()
+    if Survey.objects.filter(work_order=wo, responded_at__isnull=False,
+                             csat__isnull=False).exists():
+        held |= {"customer_feedback", "satisfaction_score"}
+    if ReturnVisit.objects.filter(work_order=wo, completed_at__isnull=False,
+                                  is_satisfied__isnull=False).exists():
+        held.add("customer_feedback")
+    return held

@@ -87,6 +87,8 @@ class WorkOrderFilter:
     created_from: datetime | None = None
     created_to: datetime | None = None
     number: str | None = None
+    # A word of the title or the customer's words, or a work order or archive number.
+    keyword: str | None = None
     phone: str | None = None
     # The phone's keyed digest, for links and pages that must not carry the number itself.
     phone_key: str | None = None
@@ -122,6 +124,12 @@ def list_work_orders(
         qs = qs.filter(received_at__lt=f.created_to)
     if f.number:
         qs = qs.filter(number=f.number.strip().upper())
+    if f.keyword and (word := f.keyword.strip()):
+        from django.db.models import Q
+
+        # A substring scan within the scope; the knowledge search brings a word index.
+        qs = qs.filter(Q(number=word.upper()) | Q(archive_number=word.upper())
+                       | Q(title__icontains=word) | Q(content__icontains=word))
     if f.phone:
         qs = qs.filter(customer__phone_digest=digest(normalise_phone(f.phone)))
     if f.phone_key:

@@ -55,12 +55,16 @@ class Breach:
 BreachReaction = Callable[[list[Breach], datetime], None]
 # From the ids of the units in a member of staff's scope, the ids of more work orders they see.
 ScopeWidening = Callable[[list[int]], "QuerySet[Any, Any]"]
+# The required record items (001 §4.4.1) an app holds for a work order, e.g. the customer's
+# feedback and score from a survey answered after closure.
+RecordContent = Callable[[WorkOrder], set[str]]
 
 _guards: dict[str, list[Guard]] = {}
 _reactions: dict[str, list[Reaction]] = {}
 _breach_reactions: list[BreachReaction] = []
 _appeal_takers: list[AppealTaker] = []
 _scope_widenings: list[ScopeWidening] = []
+_record_contents: list[RecordContent] = []
 
 
 def _known(names: tuple[str, ...]) -> tuple[str, ...]:
@@ -110,6 +114,19 @@ def scope_widenings() -> tuple[ScopeWidening, ...]:
     return tuple(_scope_widenings)
 
 
+def holds_record_content(fn: RecordContent) -> RecordContent:
+    _record_contents.append(fn)
+    return fn
+
+
+def record_content_held(wo: WorkOrder) -> set[str]:
+    """The record items the apps hold for `wo` beside its own row."""
+    held: set[str] = set()
+    for fn in _record_contents:
+        held |= fn(wo)
+    return held
+
+
 def takes_appeals(fn: AppealTaker) -> AppealTaker:
     """Declare the step that opens an appeal (a work order of kind appeal) of a finished one,
     inside the caller's transaction."""
@@ -152,4 +169,5 @@ def registered() -> dict[str, list[str]]:
     listing["after:breaches"] = [name(fn) for fn in _breach_reactions]
     listing["takes:appeals"] = [name(fn) for fn in _appeal_takers]
     listing["widens:scope"] = [name(fn) for fn in _scope_widenings]
+    listing["holds:record_content"] = [name(fn) for fn in _record_contents]
     return {key: value for key, value in sorted(listing.items()) if value}

@@ -87,7 +87,8 @@ _RECORD_ITEMS = {
     "received_at": "受理时间", "content": "诉求内容", "category": "分类",
     "customer_name": "客户姓名", "contact": "联系方式", "address": "地址",
     "handler": "处理人员", "owner": "负责人", "process_and_result": "处理过程及结果",
-    "closed_at": "完成时间", "customer_feedback": "客户反馈", "findings": "调查结论",
+    "handled_at": "处理时间", "closed_at": "完成时间", "customer_feedback": "客户反馈",
+    "satisfaction_score": "满意度评分", "findings": "调查结论",
 }
 
 

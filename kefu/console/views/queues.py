@@ -67,6 +67,7 @@ def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
         "status": params.get("status") or None, "kind": params.get("kind") or None,
         "severity": params.get("severity") or None, "channel": params.get("channel") or None,
         "number": params.get("number") or None, "phone_key": params.get("phone_key") or None,
+        "keyword": (params.get("q") or "")[:100] or None,
         "category_id": parse_int(params.get("category")),
         "handler_id": parse_int(params.get("handler")),
         "unit_id": parse_int(params.get("unit")),
@@ -186,6 +187,7 @@ def export_csv(request: HttpRequest, actor: Actor) -> HttpResponseBase:
         status=params.get("status") or None, kind=params.get("kind") or None,
         severity=params.get("severity") or None, channel=params.get("channel") or None,
         number=params.get("number") or None, phone_key=params.get("phone_key") or None,
+        keyword=(params.get("q") or "")[:100] or None,
         category_id=parse_int(params.get("category")), unit_id=parse_int(params.get("unit")),
         created_from=parse_date(params.get("from")),
         created_to=day_after(parse_date(params.get("to"))))

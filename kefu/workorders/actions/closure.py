@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from kefu.errors import REQUIRED, Conflict, InvalidInput, PermissionRefused
 from kefu.orgs.actors import Actor
+from kefu.workorders import reactions
 from kefu.workorders.choices import (
     OPEN_STATUSES,
     EventType,
@@ -150,16 +151,24 @@ def merge_work_order(
 # Required record content of a complaint (001 §4.4.1), checked before archiving.
 def missing_record_content(wo: WorkOrder) -> list[str]:
     """Names of the required record items this work order lacks."""
+    held = reactions.record_content_held(wo)
     checks = {
         "received_at": bool(wo.received_at), "content": bool(wo.content),
         "category": wo.category_id is not None, "customer_name": bool(wo.contact_name),
         "contact": bool(wo.contact_phone), "address": bool(wo.customer.address),
         "handler": wo.handler_id is not None, "owner": wo.owner_id is not None,
-        "process_and_result": wo.replies.exists(), "closed_at": bool(wo.closed_at),
-        "customer_feedback": wo.is_confirmed_by_customer or wo.closing_note == "auto",
+        "process_and_result": wo.replies.exists(),
+        "handled_at": bool(wo.processing_started_at or wo.replied_at),
+        "closed_at": bool(wo.closed_at),
+        # The customer's own word: their confirmation or comment at closure, or an answer to
+        # the survey or the return visit afterwards. An unanswered auto-closure has none.
+        "customer_feedback": wo.is_confirmed_by_customer or bool(wo.customer_feedback.strip())
+        or "customer_feedback" in held,
     }
     if wo.kind in (WorkOrderKind.COMPLAINT, WorkOrderKind.APPEAL):
         checks["findings"] = bool(wo.findings)
+        checks["satisfaction_score"] = (wo.satisfaction_score is not None
+                                        or "satisfaction_score" in held)
     return [name for name, present in checks.items() if not present]
 
 
