@@ -181,6 +181,8 @@ KEFU_USE_EMAIL = env_bool("KEFU_USE_EMAIL", False)
 KEFU_PUBLIC_URL = env_str("KEFU_PUBLIC_URL", "http://127.0.0.1:8000")
 # How long a satisfaction survey link can be answered.
 KEFU_SURVEY_DAYS = env_int("KEFU_SURVEY_DAYS", 7)
+# Working days a regulator-forwarded appeal gets when the regulator set no deadline (SPEC §15).
+KEFU_APPEAL_DEFAULT_WORKING_DAYS = env_int("KEFU_APPEAL_DEFAULT_WORKING_DAYS", 5)
 KEFU_SMS_GATEWAY = env_str("KEFU_SMS_GATEWAY", "kefu.notify.gateways.LogSmsGateway")
 KEFU_USE_CELERY = env_bool("KEFU_USE_CELERY", False)
 CELERY_BROKER_URL = env_str("KEFU_CELERY_BROKER", "redis://127.0.0.1:6379/0")

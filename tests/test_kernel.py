@@ -30,6 +30,7 @@ def test_feature_apps_declare_what_they_add_to_the_lifecycle(world: World) -> No
         "after:breaches": ["kefu.escalation.actions.supervision.open_breach_supervision"],
         "after:classify": ["kefu.escalation.reactions.supervise_when_serious"],
         "after:close": ["kefu.surveys.reactions.follow_up_closure"],
+        "guard:archive": ["kefu.escalation.reactions.keep_while_appealed"],
         "guard:reply": ["kefu.escalation.reactions.wait_for_co_handling"],
         "takes:appeals": ["kefu.escalation.actions.appeals.take_appeal"],
         "widens:scope": ["kefu.escalation.reactions.co_handled_by"],

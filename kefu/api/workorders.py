@@ -36,7 +36,7 @@ from kefu.api.surveys import SurveyAnswersIn, SurveyOut
 from kefu.archive.actions import lift_legal_hold, set_legal_hold
 from kefu.customers.actions import CustomerDetails
 from kefu.escalation.actions import open_appeal, open_supervision, request_escalation
-from kefu.escalation.queries import list_subtasks
+from kefu.escalation.queries import appeals_with_external_number, list_subtasks
 from kefu.sla.extensions import request_deadline_extension
 from kefu.sla.queries import list_clock_views
 from kefu.surveys.actions import answer_survey_on_portal, record_survey_by_phone
@@ -82,6 +82,8 @@ class ListQuery(Schema):
     keyword: str | None = Field(None, max_length=100,
                                 description="in the title or content, or a work order or "
                                 "archive number")
+    external_number: str | None = Field(None, max_length=32,
+                                        description="a regulator's case number (appeals)")
     phone: str | None = None
     is_open: bool | None = None
     is_unassigned: bool | None = None
@@ -93,7 +95,10 @@ class ListQuery(Schema):
 
 @router.get("", response=WorkOrderPage, summary="List work orders in my scope")
 def list_(request: HttpRequest, q: Query[ListQuery]) -> dict[str, Any]:
-    filters = WorkOrderFilter(**q.dict(exclude={"before", "limit"}))
+    external = q.external_number
+    filters = WorkOrderFilter(**q.dict(exclude={"before", "limit", "external_number"}),
+                              among=appeals_with_external_number(external) if external
+                              else None)
     items = list_work_orders(actor_of(request), filters, before_id=q.before, limit=q.limit)
     limit = max(1, min(q.limit, 200))
     return {"items": items, "next_before": items[-1].id if len(items) == limit else None}

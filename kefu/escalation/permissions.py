@@ -12,7 +12,9 @@ from kefu.workorders.models import WorkOrder
 
 C = Capability
 APPEALABLE_KINDS = frozenset({WorkOrderKind.COMPLAINT, WorkOrderKind.APPEAL})
-FINISHED = frozenset({WorkOrderStatus.CLOSED, WorkOrderStatus.ARCHIVED})
+# SPEC §15: a replied complaint may be appealed as well as a closed (or archived) one.
+APPEALABLE_STATUSES = frozenset({WorkOrderStatus.REPLIED, WorkOrderStatus.CLOSED,
+                                 WorkOrderStatus.ARCHIVED})
 
 
 def can_request_escalation(actor: Actor, wo: WorkOrder) -> Verdict:
@@ -90,12 +92,12 @@ def can_close_supervision(actor: Actor, entry: SupervisionEntry | None = None) -
 
 def can_take_appeal(actor: Actor, original: WorkOrder | None = None) -> Verdict:
     """Customers appeal their own complaints; front-line staff and their superiors take appeals
-    in for them. Only a finished complaint (or appeal) is appealed."""
+    in for them. Only a complaint (or appeal) that was answered is appealed."""
     verdict = granted(actor.role, C.TAKE_APPEAL, "您的角色不能受理申诉",
                       "Your role may not take in appeals")
     if verdict and original is not None and (original.kind not in APPEALABLE_KINDS
-                                             or original.status not in FINISHED):
-        return refused(Conflict("只能对已结案的投诉提出申诉",
-                                "Only a closed complaint can be appealed",
+                                             or original.status not in APPEALABLE_STATUSES):
+        return refused(Conflict("只能对已答复或已结案的投诉提出申诉",
+                                "Only a replied or closed complaint can be appealed",
                                 detail={"status": original.status, "kind": original.kind}))
     return verdict

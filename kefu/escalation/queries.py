@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -22,6 +23,7 @@ from kefu.escalation.models import (
 from kefu.orgs.actors import Actor
 from kefu.orgs.models import Department, Staff
 from kefu.orgs.queries import unit_ids_in_scope
+from kefu.workorders.choices import OPEN_STATUSES
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.queries import scoped_work_orders
 
@@ -66,6 +68,17 @@ def list_appeals_of(actor: Actor, original: WorkOrder) -> list[Appeal]:
     return list(Appeal.objects.filter(original=original,
                                       work_order__in=scoped_work_orders(actor))
                 .select_related("work_order").order_by("created_at"))
+
+
+def open_appeal_of(original: WorkOrder) -> str | None:
+    """The number of an appeal of `original` still being handled, if there is one."""
+    return (Appeal.objects.filter(original=original, work_order__status__in=OPEN_STATUSES)
+            .values_list("work_order__number", flat=True).first())
+
+
+def appeals_with_external_number(number: str) -> QuerySet[Any, Any]:
+    """The appeal work orders of a regulator's case, by its case number (for `among`)."""
+    return Appeal.objects.filter(external_number=number.strip().upper()).values("work_order_id")
 
 
 def appeal_of(wo: WorkOrder) -> Appeal | None:

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from kefu.errors import Conflict
 from kefu.escalation.actions import open_breach_supervision, supervise_serious, take_appeal
 from kefu.escalation.models import CoHandlingTask
-from kefu.escalation.queries import count_open_subtasks
+from kefu.escalation.queries import count_open_subtasks, open_appeal_of
 from kefu.orgs.actors import Actor
 from kefu.workorders import reactions
 from kefu.workorders.choices import Severity, WorkOrderKind
@@ -23,6 +23,16 @@ def wait_for_co_handling(wo: WorkOrder, actor: Actor) -> None:
         raise Conflict(f"还有 {open_subtasks} 个协办任务未完成，不能答复",
                        f"{open_subtasks} co-handling task(s) are still open",
                        detail={"open_subtasks": open_subtasks})
+
+
+@reactions.guard("archive")
+def keep_while_appealed(wo: WorkOrder, actor: Actor) -> None:
+    """SPEC §15: the original complaint is not archived while an appeal of it is open — the
+    appeal may still reopen or correct what the record says."""
+    if open_appeal := open_appeal_of(wo):
+        raise Conflict(f"申诉 {open_appeal} 处理中，原工单暂不能归档",
+                       f"Appeal {open_appeal} is open: the original cannot be archived yet",
+                       detail={"appeal": open_appeal})
 
 
 @reactions.after("classify")

@@ -27,6 +27,7 @@ from kefu.console.views.base import day_after, parse_date, parse_int, staff_view
 from kefu.customers.crypto import digest
 from kefu.customers.validators import normalise_phone
 from kefu.errors import InvalidInput
+from kefu.escalation.queries import appeals_with_external_number
 from kefu.orgs.actors import Actor
 from kefu.orgs.choices import CASEWORKER_ROLES
 from kefu.orgs.queries import list_staff_in_scope, list_units_in_scope
@@ -68,6 +69,8 @@ def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
         "severity": params.get("severity") or None, "channel": params.get("channel") or None,
         "number": params.get("number") or None, "phone_key": params.get("phone_key") or None,
         "keyword": (params.get("q") or "")[:100] or None,
+        "among": appeals_with_external_number(external)
+        if (external := (params.get("external") or "")[:32]) else None,
         "category_id": parse_int(params.get("category")),
         "handler_id": parse_int(params.get("handler")),
         "unit_id": parse_int(params.get("unit")),
@@ -91,7 +94,7 @@ def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
     elif view == "overdue":
         filters = WorkOrderFilter(**{**base, "is_overdue": True})
     elif view == "visits":
-        filters = WorkOrderFilter(**base, among=pending_visit_ids())
+        filters = WorkOrderFilter(**{**base, "among": pending_visit_ids()})
     elif view == "to_archive":
         filters = WorkOrderFilter(**{**base, "status": WorkOrderStatus.CLOSED})
     elif view == "approval":

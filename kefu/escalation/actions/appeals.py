@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -21,6 +22,7 @@ from kefu.escalation.models import (
 from kefu.escalation.permissions import can_take_appeal
 from kefu.orgs.actors import Actor
 from kefu.orgs.queries import unit_for_tier
+from kefu.sla.queries import current_calendar
 from kefu.workorders.choices import (
     Channel,
     Severity,
@@ -56,9 +58,9 @@ class RegulatorCase:
             errors["external_received_at"] = [REQUIRED]
         elif self.received_at > now + timedelta(minutes=5):
             errors["external_received_at"] = ["不能晚于当前时间 / cannot be in the future"]
-        if self.deadline is None:
-            errors["external_deadline"] = [REQUIRED]
-        elif self.received_at is not None and self.deadline <= self.received_at:
+        # No deadline from the regulator: the default appeal clock applies (`take_appeal`).
+        if self.deadline is not None and self.received_at is not None \
+                and self.deadline <= self.received_at:
             errors["external_deadline"] = ["须晚于转办日期 / must be after the received date"]
         if errors:
             raise InvalidInput("监管转办信息有误", "The regulator's case is invalid",
@@ -101,6 +103,10 @@ def take_appeal(*, actor: Actor, original_id: int, reason: str,
     unit = unit_for_tier(original.unit, tier) or original.unit
     received_at = case.received_at if case and case.received_at else now
     severity = Severity.MAJOR if case else original.severity
+    cap = None
+    if case is not None:
+        cap = case.deadline or current_calendar().add_working_days(
+            received_at, settings.KEFU_APPEAL_DEFAULT_WORKING_DAYS).at
     channel = (Channel.REGULATOR if case else Channel.WEB if actor.is_customer
                else Channel.PHONE)
     wo = WorkOrder.objects.create(
@@ -109,7 +115,7 @@ def take_appeal(*, actor: Actor, original_id: int, reason: str,
         contact_name=original.contact_name, contact_phone=original.contact_phone,
         title=f"申诉：{original.title}"[:200], content=reason.strip(), unit=unit, tier=tier,
         owner_id=actor.staff_id, received_at=received_at, is_escalated=True,
-        deadline_cap=case.deadline if case else None)
+        deadline_cap=cap)
     try:
         with transaction.atomic():
             appeal = Appeal.objects.create(
