@@ -205,9 +205,9 @@ def test_dissatisfied_customer_reopens_and_the_supervisor_sees_it(
     customer.click("text=5G网速慢")
     customer.fill("#reopen-reason", "扩容后晚上还是很慢")
     customer.click("text=未解决，继续处理")
-    customer.wait_for_selector("text=处理中")
+    customer.wait_for_selector("text=已重开")
     wo.refresh_from_db()
-    assert wo.status == "processing" and wo.reopen_count == 1
+    assert wo.status == "reopened" and wo.reopen_count == 1
 
     supervisor = sign_in(browser, base, "supervisor")
     supervisor.set_viewport_size({"width": 1024, "height": 768})  # a tablet on its side

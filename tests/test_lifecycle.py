@@ -143,7 +143,9 @@ def test_reopen_is_counted(world: World, complaint: WorkOrder) -> None:
     actions.reply_to_customer(actor=world.handler, work_order_id=complaint.pk, inputs=REPLY)
     wo = actions.reopen_work_order(actor=world.customer_actor, work_order_id=complaint.pk,
                                    inputs=actions.ReopenInput(reason="信号仍然很差"))
-    assert (wo.status, wo.reopen_count) == (S.PROCESSING, 1)
+    assert (wo.status, wo.reopen_count) == (S.REOPENED, 1)
+    actions.handle_again(actor=world.handler, work_order_id=complaint.pk,
+                         inputs=actions.HandleAgainInput())
     actions.reply_to_customer(actor=world.handler, work_order_id=complaint.pk, inputs=REPLY)
     actions.close_work_order(actor=world.agent, work_order_id=complaint.pk,
                              inputs=actions.CloseInput(is_confirmed_by_customer=True, satisfaction_score=5))

@@ -125,7 +125,7 @@ def test_reopen_and_withdraw(world: World) -> None:
                                                            reply_channel="phone"))
     client.post(f"/portal/orders/{wo.pk}/reopen/", {"reason": "重启后仍然不行"})
     wo.refresh_from_db()
-    assert wo.status == "processing" and wo.reopen_count == 1
+    assert wo.status == "reopened" and wo.reopen_count == 1
     other, _ = actions.create_work_order(actor=world.agent, intake=intake(world, title="另一条"))
     missing = client.post(f"/portal/orders/{other.pk}/withdraw/", {"reason": ""})
     assert missing.status_code == 422

@@ -67,7 +67,7 @@ def test_not_satisfied_reopens(world: World) -> None:
     record_return_visit(actor=world.agent, work_order_id=wo.pk, reached=True, satisfied=False,
                         resolved=False, comment="信号还是差")
     wo.refresh_from_db()
-    assert wo.status == "processing" and wo.reopen_count == 1
+    assert wo.status == "reopened" and wo.reopen_count == 1
     with pytest.raises(Conflict):
         record_return_visit(actor=world.agent, work_order_id=wo.pk, reached=True,
                             satisfied=True, resolved=True)

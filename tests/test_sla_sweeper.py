@@ -104,7 +104,7 @@ def test_auto_close_skipped_when_the_customer_answered(world: World) -> None:
                               inputs=actions.ReopenInput(reason="没解决"))
     assert sweep(deadline + timedelta(seconds=1)).closed == 0
     wo.refresh_from_db()
-    assert wo.status == "processing"
+    assert wo.status == "reopened"
 
 
 @pytest.mark.django_db(transaction=True)

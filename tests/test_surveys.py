@@ -106,6 +106,8 @@ def test_reopened_and_closed_again_gets_a_new_survey(world: World) -> None:
     old_token = link_token(wo)
     actions.reopen_work_order(actor=world.agent, work_order_id=wo.pk,
                               inputs=actions.ReopenInput(reason="未解决"))
+    actions.handle_again(actor=world.handler, work_order_id=wo.pk,
+                         inputs=actions.HandleAgainInput())
     actions.reply_to_customer(actor=world.handler, work_order_id=wo.pk,
                               inputs=actions.ReplyInput(result="再次处理", process_summary="复查",
                                                         measures="更换设备", suggestions="无",

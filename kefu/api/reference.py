@@ -16,7 +16,7 @@ from kefu.sla.extensions import decide_deadline_extension
 from kefu.sla.models import DeadlineExtension
 from kefu.sla.queries import ComplianceRow, sla_compliance
 from kefu.workorders.models import Category
-from kefu.workorders.queries import list_categories
+from kefu.workorders.queries import ReopenRate, list_categories, reopen_rate
 
 router = Router()
 
@@ -45,6 +45,23 @@ def categories(request: HttpRequest) -> list[Category]:
 @router.get("/org-units", response=list[UnitOut], summary="Org units in my scope")
 def org_units(request: HttpRequest) -> list[OrgUnit]:
     return list(list_units_in_scope(actor_of(request)))
+
+
+class PeriodQuery(Schema):
+    since: datetime
+    until: datetime | None = None
+
+
+class ReopenRateOut(Schema):
+    reopened: int
+    closed: int
+    rate: float | None
+
+
+@router.get("/reopen-rate", response=ReopenRateOut,
+            summary="Reopened complaints ÷ closed complaints over a period, in my scope")
+def reopens(request: HttpRequest, q: Query[PeriodQuery]) -> ReopenRate:
+    return reopen_rate(actor_of(request), since=q.since, until=q.until)
 
 
 class ComplianceQuery(Schema):

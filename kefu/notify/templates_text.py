@@ -110,6 +110,10 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "zh-hans": ("【客服】诉求不予受理", "工单 {number} 不予受理，原因：{reason}"),
         "en": ("Request not accepted", "{number} was not accepted: {reason}"),
     },
+    "work_order_handled_again": {
+        "zh-hans": ("【客服】工单已重新处理", "您的工单 {number} 已重新开始处理。"),
+        "en": ("Work order handled again", "{number} is being handled again."),
+    },
     "work_order_reopened": {
         "zh-hans": ("【客服】工单已重新处理", "工单 {number} 已重新进入处理，我们会尽快答复。"),
         "en": ("Work order reopened", "{number} has been reopened and will be handled again."),

@@ -153,7 +153,7 @@ def _path(kind: str, end: str) -> tuple[list[str], str]:
         steps = full[:2] if kind in ("complaint", "appeal") else full[:1]
         return [*steps, "request_info"], "pending_customer"
     if end == "reopened":
-        return [*full[: full.index("close") + 1], "reopen"], "processing"
+        return [*full[: full.index("close") + 1], "reopen"], "reopened"
     if kind == "consultation" and end in ("investigating", "processing"):
         end = "replied"
     if kind not in ("complaint", "appeal") and end == "investigating":

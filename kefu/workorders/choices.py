@@ -27,6 +27,8 @@ class WorkOrderStatus(models.TextChoices):
     INVESTIGATING = "investigating", _("调查核实")
     PROCESSING = "processing", _("处理中")
     PENDING_CUSTOMER = "pending_customer", _("待客户补充")
+    # The customer was not satisfied: reopened and counted, until handling resumes (SPEC §3).
+    REOPENED = "reopened", _("已重开")
     REPLIED = "replied", _("已答复")
     CLOSED = "closed", _("已结案")
     ARCHIVED = "archived", _("已归档")
@@ -38,6 +40,7 @@ class WorkOrderStatus(models.TextChoices):
 OPEN_STATUSES = frozenset({
     WorkOrderStatus.RECEIVED, WorkOrderStatus.CLASSIFIED, WorkOrderStatus.INVESTIGATING,
     WorkOrderStatus.PROCESSING, WorkOrderStatus.PENDING_CUSTOMER, WorkOrderStatus.REPLIED,
+    WorkOrderStatus.REOPENED,
 })
 
 

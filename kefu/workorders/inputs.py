@@ -315,6 +315,11 @@ class ReopenInput(TransitionInput):
 
 
 @dataclass(frozen=True, kw_only=True)
+class HandleAgainInput(TransitionInput):
+    note: str = text(max_length=NOTE_LENGTH)
+
+
+@dataclass(frozen=True, kw_only=True)
 class RejectInput(TransitionInput):
     reject_reason: str = pick(RejectReason, required=True)
     note: str = text(max_length=NOTE_LENGTH, required=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from kefu.customers.crypto import digest
 from kefu.customers.validators import normalise_phone
@@ -297,3 +297,27 @@ def list_links(actor: Actor, wo: WorkOrder) -> list[LinkedOrder]:
             found.append(LinkedOrder(link.source_id, link.source.number or "",
                                      link.source.status, kind, link.note))
     return found
+
+
+@dataclass(frozen=True)
+class ReopenRate:
+    reopened: int
+    closed: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.reopened / self.closed if self.closed else None
+
+
+def reopen_rate(actor: Actor, *, since: datetime, until: datetime | None = None) -> ReopenRate:
+    """SPEC §15: reopened complaints ÷ closed complaints, over [since, until) in the actor's
+    scope — a complaint reopened in the period counts whether it is still reopened or already
+    handled again."""
+    complaints = scoped_work_orders(actor).filter(kind__in=("complaint", "appeal"))
+    events = TimelineEvent.objects.filter(work_order__in=complaints.values("id"), at__gte=since)
+    if until is not None:
+        events = events.filter(at__lt=until)
+    counts = events.filter(transition__in=("reopen", "close")).values("transition").annotate(
+        n=Count("work_order_id", distinct=True))
+    by = {row["transition"]: row["n"] for row in counts}
+    return ReopenRate(reopened=by.get("reopen", 0), closed=by.get("close", 0))

@@ -24,6 +24,7 @@ from kefu.workorders.inputs import (
     BeginHandlingInput,
     ClassifyInput,
     CloseInput,
+    HandleAgainInput,
     MergeInput,
     RejectInput,
     ReopenInput,
@@ -133,10 +134,16 @@ TRANSITIONS: dict[str, Transition] = {
             inputs=CloseInput,
         ),
         Transition(
-            "reopen", "重新处理", "Reopen", frozenset({S.REPLIED, S.CLOSED}), S.PROCESSING,
+            "reopen", "重新处理", "Reopen", frozenset({S.REPLIED, S.CLOSED}), S.REOPENED,
             _FRONT | {Role.CUSTOMER},
             audit_action=AuditAction.WORK_ORDER_REOPENED,
             inputs=ReopenInput,
+        ),
+        Transition(
+            "handle_again", "恢复处理", "Handle again", frozenset({S.REOPENED}), S.PROCESSING,
+            _HANDLING,
+            audit_action=AuditAction.WORK_ORDER_HANDLED_AGAIN,
+            inputs=HandleAgainInput, is_customer_visible=True,
         ),
         Transition(
             "reject", "不予受理", "Reject", frozenset({S.RECEIVED, S.CLASSIFIED}), S.REJECTED,

@@ -29,6 +29,7 @@ from kefu.surveys.queries import GROUPS, survey_results
 from kefu.workorders.queries import (
     count_received_since,
     list_pending_plan_approvals,
+    reopen_rate,
     team_load,
 )
 
@@ -62,6 +63,7 @@ def board(request: HttpRequest, actor: Actor) -> HttpResponse:
         "subtasks": list_open_subtasks(actor)[:50],
         "appeals": appeal_figures(actor, since=today - timedelta(days=30)),
         "received_today": count_received_since(actor, today),
+        "reopens": reopen_rate(actor, since=today - timedelta(days=30)),
         "compliance": [r for r in compliance if r.rate is not None],
         "now": timezone.now(),
     })

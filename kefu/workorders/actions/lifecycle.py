@@ -19,6 +19,7 @@ from kefu.workorders.inputs import (
     AnswerInput,
     BeginHandlingInput,
     ClassifyInput,
+    HandleAgainInput,
     ReplyInput,
     RequestInfoInput,
     ResumeInput,
@@ -159,6 +160,24 @@ def resume_from_customer(
     target = wo.pending_return_status or S.RECEIVED
     move(wo, actor, t, note=inputs.note, target=target,
           changes={"pending_return_status": "", "pending_question": ""})
+    return wo
+
+
+@performs("handle_again")
+@work_order_change
+def handle_again(
+    *, actor: Actor, work_order_id: int, inputs: HandleAgainInput,
+    expected_version: int | None = None,
+) -> WorkOrder:
+    """A reopened complaint is handled again by its handler; the owner stays accountable
+    (首问负责) and the reopen stays counted."""
+    wo, t = lock_for_move(actor, work_order_id, expected_version, "handle_again")
+    require(t, inputs)
+    changes: dict[str, Any] = {}
+    if wo.handler_id is None and actor.staff_id is not None:
+        changes["handler_id"] = actor.staff_id
+    move(wo, actor, t, note=inputs.note, changes=changes)
+    tell_customer(wo, "work_order_handled_again")
     return wo
 
 
