@@ -9,6 +9,7 @@ class ClockKind(models.TextChoices):
     FIRST_REPLY = "first_reply", _("首次答复")
     DETAILED_INVESTIGATION = "detailed_investigation", _("详细调查")
     HANDLING_COMPLETE = "handling_complete", _("处理完成")
+    REPLY_AFTER_HANDLING = "reply_after_handling", _("处理完成后答复")
     CLOSED_LOOP = "closed_loop", _("闭环")
     ARCHIVE = "archive", _("归档")
     REQUEST_ASSESSMENT = "request_assessment", _("业务初评")

@@ -13,6 +13,8 @@ START_ON_INTAKE = (
 # transition → clocks it starts
 STARTS: dict[str, tuple[C, ...]] = {
     "start_investigation": (C.DETAILED_INVESTIGATION,),
+    # 001 §4.2.1: the customer hears within 2 working days after handling is complete.
+    "complete_handling": (C.REPLY_AFTER_HANDLING,),
     # A reply the customer does not answer closes by itself when this clock runs out.
     "reply": (C.AUTO_CLOSE,),
     "answer": (C.AUTO_CLOSE,),
@@ -29,7 +31,8 @@ MEETS: dict[str, tuple[C, ...]] = {
     "begin_handling": (C.START_HANDLING,),
     "start_processing": (C.INITIAL_INVESTIGATION, C.DETAILED_INVESTIGATION),
     "answer": (C.START_HANDLING, C.FIRST_REPLY, C.HANDLING_COMPLETE, C.REQUEST_COMPLETE),
-    "reply": (C.FIRST_REPLY, C.HANDLING_COMPLETE, C.REQUEST_COMPLETE),
+    "complete_handling": (C.HANDLING_COMPLETE,),
+    "reply": (C.FIRST_REPLY, C.HANDLING_COMPLETE, C.REQUEST_COMPLETE, C.REPLY_AFTER_HANDLING),
     "close": (C.CLOSED_LOOP, C.AUTO_CLOSE),
     "reopen": (C.AUTO_CLOSE,),
     "archive": (C.ARCHIVE,),
@@ -38,6 +41,8 @@ MEETS: dict[str, tuple[C, ...]] = {
 # A reopened matter is handled again: these clocks run anew from the reopening.
 RESTARTS: dict[str, tuple[C, ...]] = {
     "reopen": (C.HANDLING_COMPLETE, C.CLOSED_LOOP),
+    # Handled again: the handling is complete again only when it says so once more.
+    "handle_again": (),
 }
 
 PAUSES = frozenset({"request_info"})

@@ -315,6 +315,12 @@ class ReopenInput(TransitionInput):
 
 
 @dataclass(frozen=True, kw_only=True)
+class CompleteHandlingInput(TransitionInput):
+    # What was done, in the handler's words: the reply that follows reports it to the customer.
+    note: str = text(max_length=NOTE_LENGTH, required=True)
+
+
+@dataclass(frozen=True, kw_only=True)
 class HandleAgainInput(TransitionInput):
     note: str = text(max_length=NOTE_LENGTH)
 

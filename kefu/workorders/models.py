@@ -113,6 +113,8 @@ class WorkOrder(models.Model):
     classified_at = models.DateTimeField(null=True, blank=True)
     investigation_started_at = models.DateTimeField(null=True, blank=True)
     processing_started_at = models.DateTimeField(null=True, blank=True)
+    # When the handler said handling is complete; the reply is due from then (001 §4.2.1).
+    handling_completed_at = models.DateTimeField(null=True, blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)

@@ -24,6 +24,7 @@ from kefu.workorders.inputs import (
     BeginHandlingInput,
     ClassifyInput,
     CloseInput,
+    CompleteHandlingInput,
     HandleAgainInput,
     MergeInput,
     RejectInput,
@@ -107,6 +108,14 @@ TRANSITIONS: dict[str, Transition] = {
             audit_action=AuditAction.WORK_ORDER_HANDLING_BEGUN,
             inputs=BeginHandlingInput,
             kinds=_HANDLED_DIRECTLY,
+        ),
+        # The work order stays in processing; the move marks the moment handling is complete,
+        # from which the reply is due (001 §4.2.1).
+        Transition(
+            "complete_handling", "处理完成", "Handling complete", frozenset({S.PROCESSING}),
+            S.PROCESSING, _HANDLING,
+            audit_action=AuditAction.WORK_ORDER_HANDLING_COMPLETED,
+            inputs=CompleteHandlingInput, is_customer_visible=False,
         ),
         Transition(
             "request_info", "请客户补充", "Ask the customer",

@@ -19,6 +19,7 @@ from kefu.workorders.inputs import (
     AnswerInput,
     BeginHandlingInput,
     ClassifyInput,
+    CompleteHandlingInput,
     HandleAgainInput,
     ReplyInput,
     RequestInfoInput,
@@ -163,6 +164,22 @@ def resume_from_customer(
     return wo
 
 
+@performs("complete_handling")
+@work_order_change
+def complete_handling(
+    *, actor: Actor, work_order_id: int, inputs: CompleteHandlingInput,
+    expected_version: int | None = None,
+) -> WorkOrder:
+    """The plan is carried out: handling is complete, and the reply to the customer is due
+    within its own time limit (001 §4.2.1)."""
+    wo, t = lock_for_move(actor, work_order_id, expected_version, "complete_handling")
+    require(t, inputs)
+    if wo.handling_completed_at is not None:
+        raise Conflict("处理已标记完成，请答复客户", "Handling is already complete: reply now")
+    move(wo, actor, t, note=inputs.note, changes={"handling_completed_at": timezone.now()})
+    return wo
+
+
 @performs("handle_again")
 @work_order_change
 def handle_again(
@@ -176,6 +193,7 @@ def handle_again(
     changes: dict[str, Any] = {}
     if wo.handler_id is None and actor.staff_id is not None:
         changes["handler_id"] = actor.staff_id
+    changes["handling_completed_at"] = None
     move(wo, actor, t, note=inputs.note, changes=changes)
     tell_customer(wo, "work_order_handled_again")
     return wo
