@@ -40,7 +40,8 @@ from kefu.surveys.actions import (
     record_survey_by_phone,
     send_survey,
 )
-from kefu.surveys.models import ReturnVisit
+from kefu.surveys.models import ReopenProposal, ReturnVisit
+from kefu.surveys.proposals import decide_reopen_proposal
 from kefu.workorders import actions
 from kefu.workorders.links import SplitPart, link_work_orders, split_work_order
 from kefu.workorders.models import HandlingPlan, Reply, WorkOrder
@@ -219,11 +220,27 @@ def appeal(world: World) -> Offer:
         actor=a, original_id=wo.pk, reason="对处理结果不满意"))
 
 
-def return_visit(world: World) -> Offer:
+def _visited(world: World) -> WorkOrder:
     wo = closed_complaint(world)
-    ReturnVisit.objects.create(work_order=wo, due_at=timezone.now() + timezone.timedelta(days=3))
+    ReturnVisit.objects.create(work_order=wo, unit_id=wo.unit_id, scheduled_at=timezone.now(),
+                               due_at=timezone.now() + timezone.timedelta(days=3))
+    return wo
+
+
+def return_visit(world: World) -> Offer:
+    wo = _visited(world)
     return Offer(wo.pk, url("return_visit", wo.pk), lambda a: record_return_visit(
         actor=a, work_order_id=wo.pk, reached=False))
+
+
+def decide_reopen(world: World) -> Offer:
+    wo = _visited(world)
+    record_return_visit(actor=world.agent, work_order_id=wo.pk, reached=True, satisfied=False,
+                        resolved=False, comment="信号还是差")
+    proposal = ReopenProposal.objects.get(work_order=wo)
+    return Offer(wo.pk, url("reopen_decision", wo.pk, proposal.pk),
+                 lambda a: decide_reopen_proposal(actor=a, proposal_id=proposal.pk,
+                                                  is_accepted=True))
 
 
 def phone_survey(world: World) -> Offer:
@@ -247,6 +264,7 @@ OFFERS: dict[str, Callable[[World], Offer]] = {
     "assign_co_handling": assign_co_handling, "complete_co_handling": complete_co_handling,
     "supervise": supervise, "report_supervision": report_supervision,
     "end_supervision": end_supervision, "appeal": appeal, "return_visit": return_visit,
+    "decide_reopen": decide_reopen,
     "phone_survey": phone_survey, "legal_hold": legal_hold,
 }
 

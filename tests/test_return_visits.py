@@ -1,12 +1,13 @@
-"""Return visits after closure: sampling, recording, reopening when not satisfied."""
+"""Return visits after closure: scheduling, recording, a reopen proposed or an appeal opened
+when the customer is not satisfied (the exact sampling has its own file)."""
 
 from __future__ import annotations
 
 import pytest
 
 from kefu.errors import Conflict, InvalidInput, PermissionRefused
-from kefu.surveys.actions import is_sampled, record_return_visit
-from kefu.surveys.models import ReturnVisit, ReturnVisitPolicy
+from kefu.surveys.actions import record_return_visit
+from kefu.surveys.models import ReopenProposal, ReturnVisit, ReturnVisitPolicy
 from kefu.workorders import actions
 from kefu.workorders.models import WorkOrder
 from tests.conftest import World, intake
@@ -17,10 +18,21 @@ REPLY = actions.ReplyInput(result="已处理", process_summary="核实处理", m
                            suggestions="无", cause_analysis="配置错误", reply_channel="sms")
 
 
-def closed(world: World, severity: str = "normal", title: str = "信号差") -> WorkOrder:
+def closed(world: World, severity: str = "normal", title: str = "信号差",
+           **intake_fields: object) -> WorkOrder:
+    """A complaint taken through the lifecycle to its closure, by the actions."""
+    wo = replied(world, severity, title, **intake_fields)
+    actions.close_work_order(actor=world.agent, work_order_id=wo.pk,
+                             inputs=actions.CloseInput(is_confirmed_by_customer=True,
+                                                       satisfaction_score=5))
+    return WorkOrder.objects.get(pk=wo.pk)
+
+
+def replied(world: World, severity: str = "normal", title: str = "信号差",
+            **intake_fields: object) -> WorkOrder:
     actor = world.supervisor if severity != "normal" else world.agent
-    wo, _ = actions.create_work_order(actor=actor, intake=intake(world, severity=severity,
-                                                                   title=title))
+    wo, _ = actions.create_work_order(actor=actor, intake=intake(
+        world, severity=severity, title=title, **intake_fields))
     i = wo.pk
     actions.classify_work_order(actor=actor, work_order_id=i,
                                 inputs=actions.ClassifyInput(category_id=world.category.pk,
@@ -34,9 +46,6 @@ def closed(world: World, severity: str = "normal", title: str = "信号差") -> 
                                  responsible_party="company", plan_type="repair",
                                  plan_description="整改"))
     actions.reply_to_customer(actor=world.handler, work_order_id=i, inputs=REPLY)
-    actions.close_work_order(actor=world.agent, work_order_id=i,
-                             inputs=actions.CloseInput(is_confirmed_by_customer=True,
-                                                       satisfaction_score=5))
     return WorkOrder.objects.get(pk=i)
 
 
@@ -46,18 +55,14 @@ def test_every_major_complaint_gets_a_visit(world: World) -> None:
     assert visit.status == "pending" and visit.due_at > wo.closed_at
 
 
-def test_share_of_normal_ones_is_reproducible(world: World) -> None:
+def test_the_policy_share_decides_for_normal_ones(world: World) -> None:
     ReturnVisitPolicy.objects.update(normal_share=100)
     assert ReturnVisit.objects.filter(work_order=closed(world)).exists()
     ReturnVisitPolicy.objects.update(normal_share=0)
     assert not ReturnVisit.objects.filter(work_order=closed(world, title="另一条")).exists()
-    wo = WorkOrder(number="TS-2026-00000042")
-    assert is_sampled(wo, 30) == is_sampled(wo, 30)
-    hits = sum(is_sampled(WorkOrder(number=f"TS-2026-{n:08d}"), 30) for n in range(2000))
-    assert 500 < hits < 700  # about 30 %
 
 
-def test_not_satisfied_reopens(world: World) -> None:
+def test_not_satisfied_proposes_a_reopen(world: World) -> None:
     wo = closed(world, severity="major")
     with pytest.raises(PermissionRefused):
         record_return_visit(actor=world.handler, work_order_id=wo.pk, reached=True,
@@ -67,7 +72,9 @@ def test_not_satisfied_reopens(world: World) -> None:
     record_return_visit(actor=world.agent, work_order_id=wo.pk, reached=True, satisfied=False,
                         resolved=False, comment="信号还是差")
     wo.refresh_from_db()
-    assert wo.status == "reopened" and wo.reopen_count == 1
+    assert wo.status == "closed" and wo.reopen_count == 0
+    proposal = ReopenProposal.objects.get(work_order=wo)
+    assert proposal.status == "pending" and "信号还是差" in proposal.reason
     with pytest.raises(Conflict):
         record_return_visit(actor=world.agent, work_order_id=wo.pk, reached=True,
                             satisfied=True, resolved=True)
@@ -108,3 +115,14 @@ def test_not_satisfied_opens_an_appeal_when_configured(world: World) -> None:
     wo.refresh_from_db()
     assert wo.status == "closed" and wo.reopen_count == 0
     assert ReturnVisit.objects.get(work_order=wo).status == "done"
+
+
+def test_not_resolved_is_proposed_even_where_appeals_are_configured(world: World) -> None:
+    from kefu.escalation.models import Appeal
+
+    ReturnVisitPolicy.objects.update(on_dissatisfied="appeal")
+    wo = closed(world, severity="major")
+    record_return_visit(actor=world.agent, work_order_id=wo.pk, reached=True, satisfied=False,
+                        resolved=False, comment="还是没修好")
+    assert not Appeal.objects.filter(original=wo).exists()
+    assert ReopenProposal.objects.get(work_order=wo).status == "pending"

@@ -43,6 +43,8 @@ urlpatterns = [
     path("work-orders/<int:wo_id>/reveal/", views.reveal, name="reveal"),
     path("work-orders/<int:wo_id>/legal-hold/", views.legal_hold, name="legal_hold"),
     path("work-orders/<int:wo_id>/return-visit/", views.return_visit, name="return_visit"),
+    path("work-orders/<int:wo_id>/reopen-proposals/<int:proposal_id>/decision/",
+         views.reopen_decision, name="reopen_decision"),
     path("work-orders/<int:wo_id>/survey/", views.survey, name="survey"),
     path("work-orders/<int:wo_id>/appeals/", views.appeal, name="appeal"),
     path("work-orders/<int:wo_id>/links/", views.link, name="link"),

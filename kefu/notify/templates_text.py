@@ -106,6 +106,13 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
                "{number} is closed. Please rate our service in one minute: {link}\n"
                "The link works once, for {days} days."),
     },
+    "reopen_proposed": {
+        "zh-hans": ("【客服】回访提请重新处理",
+                    "工单 {number} 回访时客户表示{said}，请决定是否重新处理。"),
+        "en": ("Return visit: reopen proposed",
+               "On the return visit for {number} the customer said: {said}. Decide whether "
+               "it is handled again."),
+    },
     "work_order_rejected": {
         "zh-hans": ("【客服】诉求不予受理", "工单 {number} 不予受理，原因：{reason}"),
         "en": ("Request not accepted", "{number} was not accepted: {reason}"),

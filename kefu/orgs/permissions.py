@@ -38,6 +38,7 @@ class Capability(StrEnum):
     TAKE_APPEAL = "escalation.take_appeal"
     RECORD_RETURN_VISIT = "surveys.record_return_visit"
     RECORD_SURVEY = "surveys.record_survey"
+    DECIDE_REOPEN_PROPOSAL = "surveys.decide_reopen_proposal"
     PLACE_LEGAL_HOLD = "archive.legal_hold"
     REPORT_INCIDENT = "incidents.report"
     COMMAND_INCIDENT = "incidents.command"
@@ -72,6 +73,7 @@ HOLDERS: dict[Capability, frozenset[Role]] = {
     C.TAKE_APPEAL: frozenset({R.AGENT, R.SUPERVISOR, R.MANAGER, R.CUSTOMER}),
     C.RECORD_RETURN_VISIT: frozenset({R.AGENT, R.SUPERVISOR}),
     C.RECORD_SURVEY: frozenset({R.AGENT, R.SUPERVISOR}),
+    C.DECIDE_REOPEN_PROPOSAL: _LEADS,
     C.PLACE_LEGAL_HOLD: frozenset({R.MANAGER, R.ADMIN}),
     C.REPORT_INCIDENT: _DESK,
     C.COMMAND_INCIDENT: _LEADS,

@@ -26,6 +26,8 @@ from kefu.orgs.models import Department, OrgUnit, Staff
 from kefu.seeding.incidents import seed_demo_incidents
 from kefu.seeding.orgtree import build_org_tree
 from kefu.seeding.people import id_number, mobile, person_name, street_address
+from kefu.surveys.actions import record_return_visit
+from kefu.surveys.models import ReturnVisit, VisitStatus
 from kefu.workorders import actions
 from kefu.workorders.choices import Channel, Severity, WorkOrderKind
 from kefu.workorders.models import Category, WorkOrder
@@ -330,6 +332,22 @@ def _walk(wo: WorkOrder, kind: str, category: Category, severity: str, target: s
         step(actions.reopen_work_order, actor=desk.agent, work_order_id=i,
              inputs=actions.ReopenInput(reason="客户反映问题再次出现，不满意处理结果。"))
         return
+    if target == "closed":
+        _return_visit(i, desk, rng, step)
+        return
     if target == "archived":
         step(actions.archive_work_order, actor=desk.archivist, work_order_id=i,
              inputs=actions.ArchiveInput())
+
+
+def _return_visit(i: int, desk: Desk, rng: random.Random,
+                  step: Callable[..., None]) -> None:
+    """Most sampled visits are made; a customer whose problem is not resolved leaves a reopen
+    proposal on the supervisor's board (an archived record could not take one)."""
+    if rng.random() < 0.3 or not ReturnVisit.objects.filter(
+            work_order_id=i, status=VisitStatus.PENDING).exists():
+        return
+    resolved = rng.random() > 0.2
+    step(record_return_visit, actor=desk.agent, work_order_id=i, reached=True,
+         satisfied=resolved, resolved=resolved,
+         comment="" if resolved else "客户表示问题仍未解决，希望再次处理。")

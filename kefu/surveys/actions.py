@@ -1,10 +1,10 @@
-"""After closure: return visits (回访), sampled, given a deadline, their outcome recorded, a
-customer who is not satisfied getting the work order reopened; and satisfaction surveys, sent
-as a single-use link and answered on the link, the portal or by phone."""
+"""After closure: return visits (回访), their outcome recorded, a customer whose problem is not
+resolved, or who is not satisfied, getting a reopen proposed to the supervisor (which visits
+are made is `kefu.surveys.sampling`); and satisfaction surveys, sent as a single-use link and
+answered on the link, the portal or by phone."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,72 +22,45 @@ from kefu.notify.actions import enqueue_message
 from kefu.notify.choices import MessageChannel
 from kefu.orgs.actors import Actor
 from kefu.orgs.choices import Role
-from kefu.sla.queries import current_calendar
 from kefu.surveys.links import survey_id_from_token, survey_url
 from kefu.surveys.models import (
     OnDissatisfied,
     ResponseChannel,
     ReturnVisit,
-    ReturnVisitPolicy,
     Survey,
     VisitStatus,
 )
 from kefu.surveys.permissions import can_record_return_visit, can_record_survey
+from kefu.surveys.proposals import propose_reopen
+from kefu.surveys.sampling import policy_for
 from kefu.workorders import reactions
-from kefu.workorders.choices import Severity
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.queries import scoped_work_orders
-from kefu.workorders.steps import audit, lock_work_order, reopen_locked, work_order_change
+from kefu.workorders.steps import audit, lock_work_order, work_order_change
 
 MAX_ATTEMPTS = 3
-
-
-def _policy(wo: WorkOrder) -> ReturnVisitPolicy:
-    """The most specific sampling rule for the work order (unit and category beat blanks)."""
-    best, score = ReturnVisitPolicy(normal_share=30), -1
-    for policy in ReturnVisitPolicy.objects.all():
-        if policy.unit_id not in (None, wo.unit_id) or policy.category_id not in (
-                None, wo.category_id):
-            continue
-        points = (policy.unit_id is not None) + (policy.category_id is not None)
-        if points > score:
-            best, score = policy, points
-    return best
-
-
-def is_sampled(wo: WorkOrder, share: int) -> bool:
-    """Reproducible sampling: the same work order is always in or out of a given share."""
-    digest = hashlib.sha256(f"visit:{wo.number}".encode()).digest()
-    return int.from_bytes(digest[:2], "big") % 100 < share
-
-
-def schedule_return_visit(wo: WorkOrder) -> ReturnVisit | None:
-    """Called by the close action inside its transaction."""
-    policy = _policy(wo)
-    if wo.severity == Severity.NORMAL and not is_sampled(wo, policy.normal_share):
-        return None
-    due = current_calendar().add_working_days(timezone.now(), policy.working_days).at
-    visit, _ = ReturnVisit.objects.update_or_create(
-        work_order=wo, defaults={"due_at": due, "status": VisitStatus.PENDING, "attempts": 0,
-                                 "is_satisfied": None, "is_resolved": None,
-                                 "completed_at": None})
-    return visit
+COMMENT_LENGTH = 2000
 
 
 @work_order_change
 def record_return_visit(*, actor: Actor, work_order_id: int, reached: bool,
                         satisfied: bool | None = None, resolved: bool | None = None,
                         comment: str = "") -> ReturnVisit:
-    """Record one call. A customer not satisfied, or whose problem is not resolved, gets the
-    complaint reopened (001 §4.2.1) or an appeal opened one tier up, as the sampling rule
-    says, in the same transaction."""
+    """Record one call of the work order's latest visit. A customer whose problem is not
+    resolved, or who is not satisfied, gets a reopen proposed to the supervisor (001 §4.2.1,
+    SPEC §15); one whose problem is resolved but who is not satisfied gets an appeal one tier
+    up instead where the sampling rule says so, in the same transaction."""
     can_record_return_visit(actor).enforce()
     # The work order first, then the visit: the order the close action takes them in.
     wo = lock_work_order(actor, work_order_id)
-    visit = ReturnVisit.objects.select_for_update().filter(work_order=wo).first()
+    visit = (ReturnVisit.objects.select_for_update().filter(work_order=wo)
+             .order_by("-scheduled_at", "-id").first())
     if visit is None:
         raise NotFound("该工单没有回访任务", "No return visit for this work order")
     can_record_return_visit(actor, visit).enforce()
+    if len(comment) > COMMENT_LENGTH:
+        raise InvalidInput("客户意见最多2000字", "The comment is at most 2000 characters",
+                           fields={"comment": [f"≤ {COMMENT_LENGTH}"]})
     now = timezone.now()
     visit.attempts += 1
     if not reached:
@@ -106,16 +79,15 @@ def record_return_visit(*, actor: Actor, work_order_id: int, reached: bool,
         "reached": reached, "satisfied": satisfied, "resolved": resolved,
         "attempts": visit.attempts}))
     if visit.status == VisitStatus.DONE and not (satisfied and resolved):
-        reason = f"回访不满意：{comment.strip() or '客户表示未解决'}"
-        if _policy(wo).on_dissatisfied == OnDissatisfied.APPEAL:
+        if resolved and policy_for(wo).on_dissatisfied == OnDissatisfied.APPEAL:
+            reason = f"回访不满意：{visit.comment or '客户对处理结果不满意'}"
             reactions.take_appeal(actor=actor, original_id=wo.pk, reason=reason)
         else:
-            reopen_locked(wo, actor, reason)
+            propose_reopen(wo, visit, actor)
     return visit
 
 
 # --- satisfaction surveys ------------------------------------------------------------------
-
 
 
 @dataclass(frozen=True)

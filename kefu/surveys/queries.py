@@ -1,5 +1,6 @@
-"""Reading surveys and return visits: one survey by its link, the latest of a work order, and
-the results by agent, team, unit, category or channel within the actor's scope."""
+"""Reading surveys and return visits: one survey by its link, the latest of a work order, the
+results by agent, team, unit, category or channel within the actor's scope, the return
+visits' figures per unit, and the reopen proposals awaiting a supervisor."""
 
 from __future__ import annotations
 
@@ -14,9 +15,16 @@ from kefu.errors import InvalidInput, NotFound
 from kefu.orgs.actors import Actor
 from kefu.orgs.queries import list_units_in_scope
 from kefu.surveys.links import survey_id_from_token
-from kefu.surveys.models import ReturnVisit, Survey, VisitStatus
+from kefu.surveys.models import (
+    ProposalStatus,
+    ReopenProposal,
+    ReturnVisit,
+    Survey,
+    VisitStatus,
+)
 from kefu.workorders.choices import Channel
 from kefu.workorders.models import WorkOrder
+from kefu.workorders.queries import scoped_work_orders
 
 GROUPS = ("agent", "team", "unit", "category", "channel")
 
@@ -119,3 +127,77 @@ def _label(group: str, row: dict[str, object], label: str) -> str:
 def pending_visit_ids() -> QuerySet[ReturnVisit, Any]:
     """The work orders whose return visit is still to be made, as a subquery of their ids."""
     return ReturnVisit.objects.filter(status=VisitStatus.PENDING).values("work_order_id")
+
+
+def latest_visit(wo: WorkOrder) -> ReturnVisit | None:
+    """The visit of the work order's latest closure, the one still to be made if any."""
+    return (ReturnVisit.objects.filter(work_order=wo).order_by("-scheduled_at", "-id")
+            .first())
+
+
+def list_reopen_proposals_of(wo: WorkOrder) -> list[ReopenProposal]:
+    return list(ReopenProposal.objects.filter(work_order=wo).order_by("proposed_at", "id"))
+
+
+def list_pending_reopen_proposals(actor: Actor) -> QuerySet[ReopenProposal]:
+    """Reopens proposed by return visits, awaiting a decision, on work orders in scope,
+    oldest first."""
+    return (ReopenProposal.objects
+            .filter(status=ProposalStatus.PENDING, work_order__in=scoped_work_orders(actor))
+            .select_related("work_order")
+            .order_by("proposed_at", "id"))
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    """One unit's return-visit tasks of a period and what became of them."""
+
+    key: str
+    label: str
+    tasks: int
+    reached: int
+    unreachable: int
+    pending: int
+    satisfied: int
+    resolved: int
+    proposals: int
+
+    @property
+    def response_rate(self) -> float | None:
+        """Visits that reached the customer ÷ return-visit tasks of the period (SPEC §15):
+        the visits the rule asked for, not every closed work order."""
+        return self.reached / self.tasks if self.tasks else None
+
+    @property
+    def resolved_rate(self) -> float | None:
+        return self.resolved / self.reached if self.reached else None
+
+
+def return_visit_figures(actor: Actor, *, since: datetime | None = None,
+                         until: datetime | None = None) -> list[VisitRow]:
+    """Return-visit tasks scheduled in [since, until) per unit in the actor's scope. A task
+    cancelled because its work order was reopened before the call is no task any more."""
+    visits = ReturnVisit.objects.filter(unit__in=list_units_in_scope(actor)).exclude(
+        status=VisitStatus.CANCELLED)
+    if since:
+        visits = visits.filter(scheduled_at__gte=since)
+    if until:
+        visits = visits.filter(scheduled_at__lt=until)
+    done = Q(status=VisitStatus.DONE)
+
+    def visits_where(condition: Q | None = None) -> Count:
+        # Distinct: the join to the proposals must not count a visit twice.
+        return Count("id", filter=condition, distinct=True)
+
+    rows = (visits.values("unit", "unit__name")
+            .annotate(tasks=visits_where(), reached=visits_where(done),
+                      unreachable=visits_where(Q(status=VisitStatus.UNREACHABLE)),
+                      pending=visits_where(Q(status=VisitStatus.PENDING)),
+                      satisfied=visits_where(done & Q(is_satisfied=True)),
+                      resolved=visits_where(done & Q(is_resolved=True)),
+                      proposed=Count("proposals", distinct=True))
+            .order_by("unit__name"))
+    return [VisitRow(key=str(r["unit"]), label=r["unit__name"], tasks=r["tasks"],
+                     reached=r["reached"], unreachable=r["unreachable"], pending=r["pending"],
+                     satisfied=r["satisfied"], resolved=r["resolved"],
+                     proposals=r["proposed"]) for r in rows]

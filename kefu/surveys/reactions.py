@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from kefu.errors import Conflict
 from kefu.orgs.actors import Actor
-from kefu.surveys.actions import schedule_return_visit, send_survey
-from kefu.surveys.models import ReturnVisit, Survey
+from kefu.surveys.actions import send_survey
+from kefu.surveys.models import ProposalStatus, ReopenProposal, ReturnVisit, Survey
+from kefu.surveys.proposals import lapse_pending
+from kefu.surveys.sampling import schedule_return_visit
 from kefu.workorders import reactions
 from kefu.workorders.models import WorkOrder
 
@@ -28,3 +31,17 @@ def feedback_after_closure(wo: WorkOrder) -> set[str]:
                                   is_satisfied__isnull=False).exists():
         held.add("customer_feedback")
     return held
+
+
+@reactions.after("reopen")
+def lapse_on_reopen(wo: WorkOrder, actor: Actor) -> None:
+    """Reopened, by a supervisor's acceptance or another way: nothing is left to propose."""
+    lapse_pending(wo)
+
+
+@reactions.guard("archive")
+def wait_for_the_supervisor(wo: WorkOrder, actor: Actor) -> None:
+    """An archived record is final, so a reopen still to be decided keeps it open."""
+    if ReopenProposal.objects.filter(work_order=wo, status=ProposalStatus.PENDING).exists():
+        raise Conflict("回访提请的重新处理尚待主管决定，暂不能归档",
+                       "A reopen proposed by a return visit awaits the supervisor's decision")

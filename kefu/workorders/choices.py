@@ -133,3 +133,6 @@ class EventType(models.TextChoices):
     DEADLINE_EXTENDED = "deadline_extended", _("时限延长")
     DEADLINE_EXTENSION_REJECTED = "extension_rejected", _("延期申请驳回")
     DEADLINE_RECOMPUTED = "deadline_recomputed", _("时限按日历重算")
+    REOPEN_PROPOSED = "reopen_proposed", _("回访提请重新处理")
+    REOPEN_PROPOSAL_ACCEPTED = "reopen_accepted", _("主管同意重新处理")
+    REOPEN_PROPOSAL_DECLINED = "reopen_declined", _("主管不同意重新处理")

@@ -34,6 +34,7 @@ from kefu.console.views.orders import (
     transition,
     upload,
 )
+from kefu.console.views.proposals import reopen_decision
 from kefu.console.views.queues import bulk, export_csv, find_by_phone, queue, saved_view
 from kefu.console.views.reports import board, sla_report, surveys_report
 from kefu.console.views.supervision import (
@@ -73,6 +74,7 @@ __all__ = [
     "link",
     "note",
     "queue",
+    "reopen_decision",
     "request_extension",
     "return_visit",
     "reveal",

@@ -55,9 +55,18 @@ from kefu.sla.calendar import SHANGHAI
 from kefu.sla.models import DeadlineExtension, ExtensionStatus
 from kefu.sla.permissions import can_decide_extension, can_request_extension
 from kefu.sla.queries import list_clock_views
-from kefu.surveys.models import ReturnVisit
-from kefu.surveys.permissions import can_record_return_visit, can_record_survey
-from kefu.surveys.queries import is_survey_open, latest_survey
+from kefu.surveys.models import ProposalStatus
+from kefu.surveys.permissions import (
+    can_decide_reopen_proposal,
+    can_record_return_visit,
+    can_record_survey,
+)
+from kefu.surveys.queries import (
+    is_survey_open,
+    latest_survey,
+    latest_visit,
+    list_reopen_proposals_of,
+)
 from kefu.workorders.actions import missing_record_content
 from kefu.workorders.choices import (
     OPEN_STATUSES,
@@ -118,7 +127,11 @@ def detail_context(actor: Actor, wo_id: int, **extra: Any) -> dict[str, Any]:
     plans = list(wo.plans.order_by("id"))
     extensions = list(DeadlineExtension.objects.filter(clock__work_order=wo)
                       .select_related("clock").order_by("id"))
-    visit = ReturnVisit.objects.filter(work_order=wo).first()
+    visit = latest_visit(wo)
+    # Every proposal came from a visit of this work order, so none without one.
+    proposals = list_reopen_proposals_of(wo) if visit is not None else []
+    for proposal in proposals:
+        proposal.work_order = wo
     survey = latest_survey(wo)
     # Each offer below is the predicate its action enforces, so the page offers what the
     # action accepts and nothing else.
@@ -136,6 +149,9 @@ def detail_context(actor: Actor, wo_id: int, **extra: Any) -> dict[str, Any]:
         "hold": wo.legal_holds.filter(lifted_at__isnull=True).first(),
         "visit": visit,
         "can_record_visit": visit is not None and can_record_return_visit(actor, visit),
+        "reopen_proposals": proposals,
+        "decidable_proposals": {p.pk for p in proposals if p.status == ProposalStatus.PENDING
+                                and can_decide_reopen_proposal(actor, p)},
         # Only an appeal work order has an appeal record, and only an appealable kind appeals.
         "appeal": appeal_of(wo) if wo.kind == WorkOrderKind.APPEAL else None,
         "appeals": list_appeals_of(actor, wo) if wo.kind in APPEALABLE_KINDS else [],

@@ -25,7 +25,13 @@ from kefu.incidents.queries import notice_compliance
 from kefu.orgs.actors import Actor
 from kefu.sla.calendar import SHANGHAI
 from kefu.sla.queries import list_pending_extensions, sla_compliance
-from kefu.surveys.queries import GROUPS, survey_results
+from kefu.surveys.permissions import can_decide_reopen_proposal
+from kefu.surveys.queries import (
+    GROUPS,
+    list_pending_reopen_proposals,
+    return_visit_figures,
+    survey_results,
+)
 from kefu.workorders.queries import (
     count_received_since,
     list_pending_plan_approvals,
@@ -60,6 +66,8 @@ def board(request: HttpRequest, actor: Actor) -> HttpResponse:
         "extensions": list_pending_extensions(actor)[:50],
         "escalation_requests": list_pending_escalation_requests(actor)[:50]
         if can_decide_escalation(actor) else [],
+        "reopen_proposals": list_pending_reopen_proposals(actor)[:50]
+        if can_decide_reopen_proposal(actor) else [],
         "subtasks": list_open_subtasks(actor)[:50],
         "appeals": appeal_figures(actor, since=today - timedelta(days=30)),
         "received_today": count_received_since(actor, today),
@@ -76,13 +84,15 @@ SURVEY_GROUPS = {"agent": _("按处理人"), "team": _("按班组"), "unit": _("
 
 @staff_view
 def surveys_report(request: HttpRequest, actor: Actor) -> HttpResponse:
-    """Satisfaction survey results: response rate, CSAT, resolved and NPS, with a chart."""
+    """Satisfaction survey results: response rate, CSAT, resolved and NPS, with a chart; and
+    the return visits of the same period, whose response rate counts against their tasks."""
     group = request.GET.get("group", "unit")
     since = parse_date(request.GET.get("from"))
     until = day_after(parse_date(request.GET.get("to")))
     rows = survey_results(actor, group=group, since=since, until=until)
     return render(request, "console/surveys.html", {
         "actor": actor, "rows": rows, "group": group,
+        "visits": return_visit_figures(actor, since=since, until=until),
         "groups": [(g, SURVEY_GROUPS[g]) for g in GROUPS],
         "since": request.GET.get("from", ""), "until": request.GET.get("to", ""),
         "totals": {"sent": sum(r.sent for r in rows),
