@@ -43,9 +43,10 @@ def report(world: World, **overrides: object) -> Incident:
         "title": "天河区光缆中断", "kind": "network_failure", "level": 2,
         "place": "广州市天河区体育西路", "occurred_at": timezone.now() - timedelta(minutes=20),
         "detected_at": timezone.now() - timedelta(minutes=10),
-        "affected_customers": 12000, "initial_cause": "市政施工挖断主干光缆",
-        "measures": "抢修队已到场熔接，启用备用路由",
-        "expected_recovery_at": timezone.now() + timedelta(hours=3)}
+        "affected_customers": 12000, "affected_scope": "天河区体育西路一带家庭宽带和4G",
+        "initial_cause": "市政施工挖断主干光缆", "measures": "抢修队已到场熔接，启用备用路由",
+        "expected_recovery_at": timezone.now() + timedelta(hours=3),
+        "further_impact": "恢复前该区域宽带和4G无法使用，恢复后需重启光猫"}
     values.update(overrides)
     actor = values.pop("actor", world.supervisor)
     return report_incident(actor=actor, report=IncidentReport(**values))  # type: ignore[arg-type]
@@ -170,10 +171,10 @@ def test_first_notice_in_time_meets_the_clock_and_reaches_the_superior(world: Wo
 
 
 def test_first_notice_needs_the_whole_report(world: World) -> None:
-    incident = report(world, initial_cause="", measures="", expected_recovery_at=None)
+    incident = report(world, measures="", expected_recovery_at=None)
     with pytest.raises(InvalidInput) as caught:
         notify(world, incident)
-    assert set(caught.value.fields) == {"initial_cause", "measures", "expected_recovery_at"}
+    assert set(caught.value.fields) == {"measures", "expected_recovery_at"}
     assert notice_clock(incident).state == "running"
     with pytest.raises(PermissionRefused):
         issue_notice(actor=world.handler, incident_id=incident.pk,
@@ -212,19 +213,19 @@ def test_a_breached_clock_stays_breached_when_the_level_is_lowered(world: World)
 
 def test_recovery_and_review_close_it(world: World) -> None:
     incident = report(world, is_drill=True)
+    review = IncidentReview("施工挖断", "与市政建立施工报备", "演练，无补偿", "报备要落实到人")
     with pytest.raises(Conflict):  # not recovered yet
-        close_incident(actor=world.supervisor, incident_id=incident.pk,
-                       review=IncidentReview("施工挖断", "与市政建立施工报备"))
+        close_incident(actor=world.supervisor, incident_id=incident.pk, review=review)
     recover_incident(actor=world.supervisor, incident_id=incident.pk, note="已切换备用路由")
     with pytest.raises(Conflict):  # never notified
-        close_incident(actor=world.supervisor, incident_id=incident.pk,
-                       review=IncidentReview("施工挖断", "与市政建立施工报备"))
+        close_incident(actor=world.supervisor, incident_id=incident.pk, review=review)
     notify(world, incident)
     with pytest.raises(InvalidInput):
         close_incident(actor=world.supervisor, incident_id=incident.pk,
-                       review=IncidentReview("", ""))
+                       review=IncidentReview("", "", "", ""))
     closed = close_incident(actor=world.supervisor, incident_id=incident.pk, review=IncidentReview(
-        "施工挖断主干光缆", "与市政建立施工报备机制", "受影响客户减免当日月租"))
+        "施工挖断主干光缆", "与市政建立施工报备机制", "受影响客户减免当日月租",
+        "施工区域的主干光缆须有备用路由"))
     assert closed.status == "closed" and closed.is_drill
     assert list(list_incidents(world.supervisor, state="closed")) == [closed]
     assert not list_incidents(world.supervisor).exists()
@@ -279,8 +280,8 @@ def test_api_report_notify_and_read(world: World) -> None:
     body = {"title": "越秀区业务中断", "kind": "service_outage", "level": 3,
             "place": "广州市越秀区", "occurred_at": "2026-11-23T08:00:00",
             "detected_at": "2026-11-23T08:30:00", "affected_scope": "越秀区全部宽带用户",
-            "initial_cause": "核心路由器板卡故障", "measures": "更换板卡",
-            "expected_recovery_at": "2026-11-23T12:00:00+08:00"}
+            "affected_customers": 5000, "initial_cause": "核心路由器板卡故障",
+            "measures": "更换板卡", "expected_recovery_at": "2026-11-23T12:00:00+08:00"}
     now = timezone.now()
     if now < datetime(2026, 11, 23, 1, 0, tzinfo=UTC):  # keep the times in the past
         pytest.skip("the fixed report times lie in the future of this clock")
@@ -292,14 +293,15 @@ def test_api_report_notify_and_read(world: World) -> None:
     assert clock["clock"] == "incident_notice"
     assert datetime.fromisoformat(clock["deadline"]) == datetime(  # 4 hours: a general one
         2026, 11, 23, 12, 30, tzinfo=SHANGHAI)
-    assert data["missing_for_notice"] == []
+    assert data["missing_for_notice"] == ["further_impact"]
     url = created["Location"]
     stale = client.patch(url, data=json.dumps({"level": 1}), content_type="application/json",
                          HTTP_IF_MATCH='"99"')
     assert stale.status_code == 412
-    patched = client.patch(url, data=json.dumps({"level": 1}), content_type="application/json",
-                           HTTP_IF_MATCH=created["ETag"])
+    patched = client.patch(url, data=json.dumps({"level": 1, "further_impact": "恢复前无法上网"}),
+                           content_type="application/json", HTTP_IF_MATCH=created["ETag"])
     assert patched.status_code == 200 and patched.json()["level"] == 1
+    assert patched.json()["missing_for_notice"] == []
     bad = post(client, f"{url}/notices", {"audience": "superior", "channels": [], "text": ""})
     assert bad.status_code == 422 and {"channels", "text"} <= set(bad.json()["errors"])
     sent = post(client, f"{url}/notices", {"audience": "superior", "channels": ["email"],
@@ -327,7 +329,7 @@ def test_console_pages_in_both_languages(world: World, lang: str,
                                          markers: tuple[str, ...]) -> None:
     from tests.test_pages import render
 
-    incident = report(world, initial_cause="")
+    incident = report(world, measures="")
     client = world.client_for("supervisor")
     listing = render(client, "/console/incidents/", lang)
     assert markers[0] in listing and markers[1] in listing and incident.number in listing
@@ -349,6 +351,7 @@ def test_console_report_notify_recover_close(world: World) -> None:
     created = client.post("/console/incidents/", {
         "title": "天河区4G基站退服", "kind": "network_failure", "level": "2",
         "place": "天河区", "occurred_at": f"{an_hour_ago:%Y-%m-%dT%H:%M}",
+        "affected_scope": "天河区4G", "initial_cause": "传输中断",
         "affected_customers": "3000", "unit_id": str(world.city.pk)})
     incident = Incident.objects.get()
     assert created.status_code == 302 and created["Location"].endswith(
@@ -356,11 +359,12 @@ def test_console_report_notify_recover_close(world: World) -> None:
     url = f"/console/incidents/{incident.pk}/"
     refused = client.post(f"{url}notices/", {"audience": "superior", "channels": ["email"],
                                              "text": "基站退服"})
-    assert refused.status_code == 422 and "初步原因" in refused.content.decode()
+    assert refused.status_code == 422 and "已采取措施" in refused.content.decode()
     assert client.post(f"{url}update/", {
         "version": str(incident.version), "level": "2", "initial_cause": "传输中断",
         "measures": "派单抢修", "expected_recovery_at": f"{an_hour_ago + timedelta(hours=3):%Y-%m-%dT%H:%M}",
-        "affected_customers": "3000", "affected_scope": ""}).status_code == 302
+        "affected_customers": "3000", "affected_scope": "天河区4G",
+        "further_impact": "恢复前天河区4G无法使用"}).status_code == 302
     stale = client.post(f"{url}update/", {"version": str(incident.version), "level": "1"})
     assert stale.status_code == 412
     assert client.post(f"{url}notices/", {"audience": "superior",
@@ -371,7 +375,10 @@ def test_console_report_notify_recover_close(world: World) -> None:
     assert client.post(f"{url}close/", {"root_cause": "", "corrective_actions": ""}
                        ).status_code == 422
     assert client.post(f"{url}close/", {"root_cause": "光缆被挖断",
-                                        "corrective_actions": "加装保护管"}).status_code == 302
+                                        "corrective_actions": "加装保护管",
+                                        "compensation_summary": "受影响客户赠送1GB流量",
+                                        "lessons_learned": "传输光缆须有保护管"}
+                       ).status_code == 302
     incident.refresh_from_db()
     assert incident.status == "closed" and incident.root_cause == "光缆被挖断"
     page = client.get(url).content.decode()

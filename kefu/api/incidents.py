@@ -1,5 +1,7 @@
 """Incidents (突发事件): report, correct, notify, recover and close with a review. The notice
-clock (major 2 hours, general 4 hours from detection) comes with every incident."""
+clock (major 2 hours, general 4 hours from detection) comes with every incident. What the
+report and the review must state (001 §7.2–7.4) is checked by the actions and named in a 422;
+`missing_for_notice` says what the first notice still waits for."""
 
 from __future__ import annotations
 
@@ -21,11 +23,11 @@ from kefu.incidents.actions import (
     NoticeInput,
     close_incident,
     issue_notice,
-    missing_for_notice,
     recover_incident,
     report_incident,
     update_incident,
 )
+from kefu.incidents.contents import missing_for_notice
 from kefu.incidents.models import Incident, IncidentNotice
 from kefu.incidents.queries import get_incident, list_incidents, notice_compliance
 from kefu.sla.queries import ClockView, ComplianceRow, clock_views
@@ -33,6 +35,7 @@ from kefu.sla.queries import ClockView, ComplianceRow, clock_views
 router = Router()
 
 TIME_NOTE = "ISO 8601; a time without offset is read as Asia/Shanghai"
+LATER = "may follow the report; required before the first notice (001 §7.3)"
 
 
 class IncidentIn(Schema):
@@ -45,11 +48,13 @@ class IncidentIn(Schema):
     occurred_at: datetime = Field(description=TIME_NOTE)
     detected_at: datetime | None = Field(None, description=f"{TIME_NOTE}; default now. The "
                                                            "notice clock starts here")
-    affected_customers: int | None = None
-    affected_scope: str = Field("", max_length=500)
-    initial_cause: str = ""
-    measures: str = ""
-    expected_recovery_at: datetime | None = Field(None, description=TIME_NOTE)
+    affected_scope: str = Field(max_length=500, description="the affected area and services "
+                                                            "(影响范围, 001 §7.2)")
+    initial_cause: str = Field(description="what is known of the cause so far (初步原因)")
+    affected_customers: int | None = Field(None, description=f"how many; {LATER}")
+    measures: str = Field("", description=f"measures taken; {LATER}")
+    expected_recovery_at: datetime | None = Field(None, description=f"{TIME_NOTE}; {LATER}")
+    further_impact: str = Field("", description=f"what follows from it (后续影响); {LATER}")
     unit_id: int | None = Field(None, description="default: my unit")
     is_drill: bool = False
 
@@ -63,6 +68,7 @@ class IncidentPatch(Schema):
     initial_cause: str | None = None
     measures: str | None = None
     expected_recovery_at: datetime | None = None
+    further_impact: str | None = None
 
 
 class NoticeIn(Schema):
@@ -86,9 +92,13 @@ class RecoverIn(Schema):
 
 
 class ReviewIn(Schema):
+    """The review of 001 §7.4; every item is required ("none given" is a compensation
+    summary)."""
+
     root_cause: str
     corrective_actions: str
-    compensation_summary: str = ""
+    compensation_summary: str
+    lessons_learned: str
 
 
 class IncidentOut(Schema):
@@ -107,6 +117,7 @@ class IncidentOut(Schema):
     initial_cause: str
     measures: str
     expected_recovery_at: datetime | None
+    further_impact: str
     status: str
     is_drill: bool
     reported_by_name: str
@@ -116,13 +127,15 @@ class IncidentOut(Schema):
     root_cause: str
     corrective_actions: str
     compensation_summary: str
+    lessons_learned: str
     version: int
 
 
 class IncidentDetailOut(IncidentOut):
     clocks: list[ClockOut]
     notices: list[NoticeOut]
-    missing_for_notice: list[str] = Field(description="report items the first notice needs")
+    missing_for_notice: list[str] = Field(description="report items the first notice (and "
+                                                      "the closing) still waits for")
 
     @staticmethod
     def resolve_clocks(incident: Incident) -> list[ClockView]:

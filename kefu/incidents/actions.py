@@ -21,6 +21,13 @@ from kefu.errors import (
     StaleVersion,
 )
 from kefu.incidents.clocks import meet_notice_clock, start_notice_clock
+from kefu.incidents.contents import (
+    NOTICE_LATER,
+    REPORT_TEXT,
+    REVIEW_CONTENT,
+    is_blank,
+    missing_for_notice,
+)
 from kefu.incidents.models import (
     Incident,
     IncidentEvent,
@@ -46,8 +53,9 @@ NUMBER_PREFIX = "SJ"
 
 @dataclass(frozen=True)
 class IncidentReport:
-    """What 001 §7.2 asks of the first report. Cause, measures and expected recovery may
-    still be unknown; the first notice needs them."""
+    """The report (001 §7.2). Scope and initial cause are required like the rest of §7.2;
+    the affected customers, measures, expected recovery and further impact (§7.3) may still
+    be unknown, and the first notice needs them (`kefu.incidents.contents`)."""
 
     title: str
     kind: str
@@ -60,6 +68,7 @@ class IncidentReport:
     initial_cause: str = ""
     measures: str = ""
     expected_recovery_at: datetime | None = None
+    further_impact: str = ""
     unit_id: int | None = None
     is_drill: bool = False
 
@@ -76,6 +85,7 @@ class IncidentChanges:
     initial_cause: str | None = None
     measures: str | None = None
     expected_recovery_at: datetime | None = None
+    further_impact: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,11 +97,13 @@ class NoticeInput:
 
 @dataclass(frozen=True)
 class IncidentReview:
-    """The post-incident review (001 §7.4): root cause, corrective actions, compensation."""
+    """The post-incident review (001 §7.4): root cause, corrective actions, the customers'
+    compensation and the lessons learned, every one required."""
 
     root_cause: str
     corrective_actions: str
-    compensation_summary: str = ""
+    compensation_summary: str
+    lessons_learned: str
 
 
 def in_shanghai(value: datetime | None) -> datetime | None:
@@ -123,7 +135,8 @@ def report_incident(*, actor: Actor, report: IncidentReport) -> Incident:
             affected_customers=report.affected_customers,
             affected_scope=report.affected_scope.strip(),
             initial_cause=report.initial_cause.strip(), measures=report.measures.strip(),
-            expected_recovery_at=recovery, is_drill=report.is_drill,
+            expected_recovery_at=recovery, further_impact=report.further_impact.strip(),
+            is_drill=report.is_drill,
             reported_by_name=actor.name, reported_by_user_id=actor.user_id, created_at=now)
         clock = start_notice_clock(incident)
         record_event(incident, actor, IncidentEventType.REPORTED, now,
@@ -143,15 +156,12 @@ def report_incident(*, actor: Actor, report: IncidentReport) -> Incident:
 
 def _report_errors(report: IncidentReport, occurred: datetime | None, detected: datetime,
                    recovery: datetime | None, now: datetime) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    if not report.title.strip():
-        errors["title"] = [REQUIRED]
-    elif len(report.title) > 200:
+    errors: dict[str, list[str]] = {name: [REQUIRED] for name in REPORT_TEXT
+                                    if is_blank(getattr(report, name))}
+    if "title" not in errors and len(report.title) > 200:
         errors["title"] = ["最多 200 字 / at most 200 characters"]
     if report.kind not in IncidentKind.values:
         errors["kind"] = [f"可选 / one of: {', '.join(IncidentKind.values)}"]
-    if not report.place.strip():
-        errors["place"] = [REQUIRED]
     errors.update(_shared_errors(report.level, report.affected_customers, recovery, occurred))
     if occurred is None:
         errors["occurred_at"] = [REQUIRED]
@@ -191,10 +201,10 @@ def update_incident(*, actor: Actor, incident_id: int, changes: IncidentChanges,
         recovery = in_shanghai(changes.expected_recovery_at)
         errors = _shared_errors(changes.level, changes.affected_customers, recovery,
                                 incident.occurred_at)
-        for name in ("title", "place"):
-            value = getattr(changes, name)
-            if value is not None and not value.strip():
-                errors[name] = [REQUIRED]
+        # What §7.2 requires cannot be erased; nor, once published, what the notice stated.
+        keep = REPORT_TEXT + (NOTICE_LATER if incident.first_notice_at else ())
+        errors.update({name: [REQUIRED] for name in keep
+                       if isinstance(value := getattr(changes, name), str) and is_blank(value)})
         if errors:
             raise InvalidInput("突发事件信息有误", "The incident report is invalid",
                                fields=errors)
@@ -223,23 +233,6 @@ def update_incident(*, actor: Actor, incident_id: int, changes: IncidentChanges,
     return incident
 
 
-# 001 §7.3: what a notice must be able to state.
-NOTICE_CONTENT = ("occurred_at", "place", "kind", "affected", "initial_cause", "measures",
-                  "expected_recovery_at")
-
-
-def missing_for_notice(incident: Incident) -> list[str]:
-    """The report items a first notice cannot go out without."""
-    missing = []
-    for item in NOTICE_CONTENT:
-        if item == "affected":
-            if incident.affected_customers is None and not incident.affected_scope:
-                missing.append("affected_customers")
-        elif not getattr(incident, item):
-            missing.append(item)
-    return missing
-
-
 @audits_refusals
 def issue_notice(*, actor: Actor, incident_id: int, notice: NoticeInput) -> IncidentNotice:
     """Record a notice; the first one meets the notice clock (late if past its deadline).
@@ -266,9 +259,11 @@ def issue_notice(*, actor: Actor, incident_id: int, notice: NoticeInput) -> Inci
         is_first = incident.first_notice_at is None
         if is_first and (missing := missing_for_notice(incident)):
             raise InvalidInput(
-                "首次通报须写明事件时间、地点、类型、影响范围、初步原因、已采取措施和预计恢复时间",
-                "The first notice needs the time, place, type, scope, initial cause, measures "
-                "and expected recovery", fields={name: [REQUIRED] for name in missing})
+                "首次通报须写明事件发生时间、地点、类型、影响范围、影响客户数、初步原因、"
+                "已采取措施、预计恢复时间和后续影响",
+                "The first notice needs the time, place, type, affected area, affected "
+                "customers, initial cause, measures, expected recovery and further impact",
+                fields={name: [REQUIRED] for name in missing})
         now = timezone.now()
         row = IncidentNotice.objects.create(
             incident=incident, audience=notice.audience, channels=list(channels),
@@ -314,28 +309,34 @@ def recover_incident(*, actor: Actor, incident_id: int, note: str = "") -> Incid
 
 @audits_refusals
 def close_incident(*, actor: Actor, incident_id: int, review: IncidentReview) -> Incident:
-    """End a recovered incident with its review; one never notified cannot be closed."""
+    """End a recovered incident with its review; one never notified cannot be closed, nor one
+    whose report is incomplete (an incident reported before an item was required)."""
     can_command_incident(actor).enforce()
-    errors = {name: [REQUIRED] for name in ("root_cause", "corrective_actions")
-              if not getattr(review, name).strip()}
+    errors = {name: [REQUIRED] for name in REVIEW_CONTENT if is_blank(getattr(review, name))}
     if errors:
-        raise InvalidInput("请填写事件总结", "Write the review", fields=errors)
+        raise InvalidInput("事件总结须写明根本原因、整改措施、补偿情况和经验教训",
+                           "The review needs the root cause, corrective actions, compensation "
+                           "and lessons learned", fields=errors)
     with transaction.atomic():
         incident = _lock(actor, incident_id, None)
         if incident.status != IncidentStatus.RECOVERED:
             raise Conflict("事件恢复后才能结束", "Only a recovered incident can be closed")
         if incident.first_notice_at is None:
             raise Conflict("事件尚未通报，不能结束", "The incident was never notified")
+        if missing := missing_for_notice(incident):
+            raise InvalidInput("事件信息不完整，请先补全再结束事件",
+                               "The report is incomplete: complete it before closing",
+                               fields={name: [REQUIRED] for name in missing})
         now = timezone.now()
         incident.status, incident.closed_at = IncidentStatus.CLOSED, now
-        incident.root_cause = review.root_cause.strip()
-        incident.corrective_actions = review.corrective_actions.strip()
-        incident.compensation_summary = review.compensation_summary.strip()
+        written = {name: getattr(review, name).strip() for name in REVIEW_CONTENT}
+        for name, value in written.items():
+            setattr(incident, name, value)
         incident.version += 1
         incident.save()
         record_event(incident, actor, IncidentEventType.CLOSED, now, note=incident.root_cause)
         record_audit(actor=actor, action=AuditAction.INCIDENT_CLOSED, object_type="incident",
-                     object_id=incident.pk, data={"root_cause": incident.root_cause})
+                     object_id=incident.pk, data=written)
     return incident
 
 

@@ -57,10 +57,11 @@ class IncidentEventType(models.TextChoices):
 
 class Incident(models.Model):
     """An incident the operator handles, as the operator reports it: places, causes,
-    measures and how many customers it affects. It is written about the event, not about any
-    one customer, and belongs to no work order, so it marks no personal fields and retention
-    does not reach it; nor do its notices, which are addressed to the public, the superior
-    unit or the regulator."""
+    measures and how many customers it affects; which of them each step needs is in
+    `kefu.incidents.contents`. It is written about the event, not about any one customer, and
+    belongs to no work order, so it marks no personal fields and retention does not reach it;
+    nor do its notices, which are addressed to the public, the superior unit or the
+    regulator."""
 
     number = models.CharField(_("事件编号"), max_length=20, unique=True)
     title = models.CharField(_("事件名称"), max_length=200)
@@ -76,6 +77,7 @@ class Incident(models.Model):
     initial_cause = models.TextField(_("初步原因"), blank=True)
     measures = models.TextField(_("已采取措施"), blank=True)
     expected_recovery_at = models.DateTimeField(_("预计恢复时间"), null=True, blank=True)
+    further_impact = models.TextField(_("后续影响"), blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=IncidentStatus.choices,
                               default=IncidentStatus.OPEN)
     is_drill = models.BooleanField(_("演练"), default=False)
@@ -88,6 +90,7 @@ class Incident(models.Model):
     root_cause = models.TextField(_("根本原因"), blank=True)
     corrective_actions = models.TextField(_("整改措施"), blank=True)
     compensation_summary = models.TextField(_("补偿情况"), blank=True)
+    lessons_learned = models.TextField(_("经验教训"), blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 
 from kefu.customers import masking
 from kefu.errors import KefuError
+from kefu.incidents.contents import required_mark
 from kefu.incidents.models import Incident, NoticeChannel
 from kefu.sla.choices import ClockState
 from kefu.workorders.choices import Severity, WorkOrderStatus
@@ -125,3 +126,10 @@ def incident_field(name: str) -> str:
     """An incident report item by its field name, as the form labels it."""
     field = Incident._meta.get_field(name)
     return str(getattr(field, "verbose_name", name))
+
+
+@register.filter
+def incident_mark(name: str) -> str:
+    """The mark after an incident field's label: * required now, † before the first notice."""
+    mark = required_mark(name)
+    return f" {mark}" if mark else ""
