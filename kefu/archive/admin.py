@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from kefu.archive.models import LegalHold, RetentionPolicy
-from kefu.audit.admin_configuration import AuditedConfigurationAdmin
+from kefu.audit.admin_configuration import AuditedConfigurationAdmin, ReadOnlyAdmin
 
 
 @admin.register(RetentionPolicy)
@@ -12,13 +12,8 @@ class RetentionPolicyAdmin(AuditedConfigurationAdmin):
 
 
 @admin.register(LegalHold)
-class LegalHoldAdmin(admin.ModelAdmin):
+class LegalHoldAdmin(ReadOnlyAdmin):
     """Read-only: holds are set and lifted in the console or API, with a reason."""
 
     list_display = ("work_order", "reason", "set_by_name", "set_at", "lifted_at")
 
-    def has_add_permission(self, request: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False

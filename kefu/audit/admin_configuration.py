@@ -1,4 +1,5 @@
-"""Admin pages whose saves go through actions, never straight to the database."""
+"""Admin pages for rows that only actions write: read-only ones, and ones whose saves go
+through actions, never straight to the database."""
 
 from __future__ import annotations
 
@@ -12,6 +13,19 @@ from django.views.decorators.csrf import csrf_protect
 
 from kefu.audit.configuration import delete_configuration, save_configuration
 from kefu.orgs.actors import actor_for_admin
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Written by the actions only (with their events and audit entries); readable here."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 class SavedByActionsAdmin(admin.ModelAdmin):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from kefu.audit.admin_configuration import AuditedConfigurationAdmin
+from kefu.audit.admin_configuration import AuditedConfigurationAdmin, ReadOnlyAdmin
 from kefu.surveys.models import (
     ReopenProposal,
     ReturnVisit,
@@ -16,44 +16,21 @@ class ReturnVisitPolicyAdmin(AuditedConfigurationAdmin):
 
 
 @admin.register(ReturnVisit)
-class ReturnVisitAdmin(admin.ModelAdmin):
+class ReturnVisitAdmin(ReadOnlyAdmin):
     list_display = ("work_order", "unit", "scheduled_at", "status", "due_at", "attempts",
                     "is_satisfied", "is_resolved")
     list_filter = ("status",)
 
-    def has_add_permission(self, request: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(Survey)
-class SurveyAdmin(admin.ModelAdmin):
+class SurveyAdmin(ReadOnlyAdmin):
     """Answers are the customer's: readable here, never edited."""
 
     list_display = ("work_order", "sent_at", "responded_at", "response_channel", "csat", "nps")
     list_filter = ("response_channel",)
     exclude = ("nonce",)
 
-    def has_add_permission(self, request: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Written by the actions only; readable here."""
-
-    def has_add_permission(self, request: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: object, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(SamplingTally)

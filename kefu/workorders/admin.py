@@ -1,9 +1,7 @@
-from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
 
-from kefu.audit.admin_configuration import AuditedConfigurationAdmin
+from kefu.audit.admin_configuration import AuditedConfigurationAdmin, ReadOnlyAdmin
 from kefu.workorders.models import Category, CompensationApprovalRule, WorkOrder
 
 
@@ -20,7 +18,7 @@ class CompensationApprovalRuleAdmin(AuditedConfigurationAdmin):
 
 
 @admin.register(WorkOrder)
-class WorkOrderAdmin(admin.ModelAdmin):
+class WorkOrderAdmin(ReadOnlyAdmin):
     """Read-only: work orders change only through their actions (console or API)."""
 
     list_display = ("number", "kind", "status", "severity", "channel", "unit", "received_at")
@@ -29,11 +27,3 @@ class WorkOrderAdmin(admin.ModelAdmin):
     exclude = ("contact_name", "contact_phone")
     show_full_result_count = False
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
