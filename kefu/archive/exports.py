@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 
 from django.db import transaction
@@ -12,6 +10,7 @@ from kefu.audit.actions import record_audit
 from kefu.audit.choices import AuditAction
 from kefu.customers.masking import mask_name, mask_phone
 from kefu.orgs.actors import Actor
+from kefu.spreadsheets import CsvLines
 from kefu.workorders.queries import WorkOrderFilter, list_work_orders
 
 COLUMNS = ["工单号 number", "类型 kind", "状态 state", "严重程度 severity", "渠道 channel",
@@ -28,29 +27,18 @@ def stream_work_orders_csv(actor: Actor, filters: WorkOrderFilter,
                            page: int = 200) -> Iterator[str]:
     """CSV lines for every work order the filter finds in scope, personal data masked. Keyset
     pages keep memory flat however many rows there are."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def flush() -> str:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
+    lines = CsvLines()
     yield "\ufeff"  # spreadsheet programs read the file as UTF-8
-    writer.writerow(COLUMNS)
-    yield flush()
+    yield lines.rows([COLUMNS])
     before: int | None = None
     while True:
         rows = list_work_orders(actor, filters, before_id=before, limit=page)
         if not rows:
             return
-        for wo in rows:
-            writer.writerow([wo.number, wo.get_kind_display(), wo.get_status_display(),
-                             wo.get_severity_display(), wo.get_channel_display(), wo.title,
-                             mask_name(wo.customer.name), mask_phone(wo.customer.phone),
-                             wo.received_at.isoformat(), wo.archive_number])
-        yield flush()
+        yield lines.rows([wo.number, wo.get_kind_display(), wo.get_status_display(),
+                          wo.get_severity_display(), wo.get_channel_display(), wo.title,
+                          mask_name(wo.customer.name), mask_phone(wo.customer.phone),
+                          wo.received_at.isoformat(), wo.archive_number] for wo in rows)
         before = rows[-1].pk
 
 
@@ -64,25 +52,19 @@ def stream_supervision_csv(actor: Actor, state: str, page: int = 500) -> Iterato
     """The supervision ledger as CSV (no personal data in it), in keyset pages by id."""
     from kefu.escalation.queries import list_supervision
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    lines = CsvLines()
     yield "\ufeff"
-    writer.writerow(SUPERVISION_COLUMNS)
+    yield lines.rows([SUPERVISION_COLUMNS])
     entries = list_supervision(actor, state=state).order_by("id")
     last = 0
     while True:
         rows = list(entries.filter(id__gt=last)[:page])
-        for e in rows:
-            writer.writerow([
-                e.work_order.number, e.get_reason_display(), e.detail, e.supervising_unit.name,
-                e.supervisor_name, e.opened_at.isoformat(), e.due_at.isoformat(),
-                e.overdue_at.isoformat() if e.overdue_at else "", e.report_count,  # type: ignore[attr-defined]
-                e.missed_reports, e.closed_at.isoformat() if e.closed_at else "",
-                e.get_evaluation_display(), e.evaluation_note])
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        yield text
+        yield lines.rows([
+            e.work_order.number, e.get_reason_display(), e.detail, e.supervising_unit.name,
+            e.supervisor_name, e.opened_at.isoformat(), e.due_at.isoformat(),
+            e.overdue_at.isoformat() if e.overdue_at else "", e.report_count,  # type: ignore[attr-defined]
+            e.missed_reports, e.closed_at.isoformat() if e.closed_at else "",
+            e.get_evaluation_display(), e.evaluation_note] for e in rows)
         if len(rows) < page:
             return
         last = rows[-1].pk
