@@ -19,6 +19,7 @@ from kefu.sla.permissions import can_decide_extension, can_request_extension
 from kefu.sla.queries import current_calendar
 from kefu.workorders.choices import EventType
 from kefu.workorders.models import WorkOrder
+from kefu.workorders.queries import scoped_work_orders
 from kefu.workorders.steps import (
     audit_work_order,
     lock_work_order,
@@ -88,7 +89,9 @@ def decide_deadline_extension(
 ) -> DeadlineExtension:
     """Approve (the deadline moves, the customer is told why) or reject an extension."""
     can_decide_extension(actor).enforce()
-    extension = DeadlineExtension.objects.select_related("clock").filter(pk=extension_id).first()
+    # A request on a work order outside the scope answers like no request at all.
+    extension = DeadlineExtension.objects.select_related("clock").filter(
+        pk=extension_id, clock__work_order__in=scoped_work_orders(actor)).first()
     if extension is None:
         raise NotFound("延期申请不存在", "No such extension request")
     wo, clock = _locked_clock(actor, extension.clock.work_order_id, extension.clock.clock,

@@ -60,6 +60,14 @@ def can_split(actor: Actor, wo: WorkOrder) -> Verdict:
             and _open(wo, "已结束的工单不能拆分", "A finished work order cannot be split"))
 
 
+def reveals_for_handling(actor: Actor, wo: WorkOrder) -> bool:
+    """The owner and the current handler reveal an open work order's customer for it without
+    a typed reason (001 §4.5.2: the work order is the reason); once it is finished, the
+    permission and a reason are needed like for anyone else."""
+    return (actor.staff_id is not None and actor.staff_id in (wo.owner_id, wo.handler_id)
+            and wo.status in OPEN_STATUSES)
+
+
 def approver_roles_of(actor: Actor) -> list[str]:
     """The approver roles of the compensation plans whose decision the actor may take."""
     return [role for role, c in APPROVAL_CAPABILITY.items() if has_capability(actor.role, c)]

@@ -120,12 +120,16 @@ def lock_work_order(actor: Actor, work_order_id: int,
 def lock_with_work_order(actor: Actor, model: type[Row], pk: int, missing: NotFound,
                          *related: str) -> tuple[WorkOrder, Row]:
     """A row that belongs to a work order, locked after its work order (the order every change
-    takes them in): the work order in the actor's scope and not archived, or `missing`."""
+    takes them in): the work order in the actor's scope and not archived, or `missing` — the
+    same answer for a row of a work order outside the scope as for no row at all."""
     parent = model._default_manager.filter(pk=pk).values_list(
         "work_order_id", flat=True).first()
     if parent is None:
         raise missing
-    wo = lock_work_order(actor, parent)
+    try:
+        wo = lock_work_order(actor, parent)
+    except NotFound:
+        raise missing from None
     row = model._default_manager.select_for_update().select_related(*related).get(pk=pk)
     return wo, row
 

@@ -80,6 +80,7 @@ from kefu.workorders.permissions import (
     can_link,
     can_mark_escalated,
     can_split,
+    reveals_for_handling,
 )
 from kefu.workorders.queries import (
     get_work_order,
@@ -138,6 +139,7 @@ def detail_context(actor: Actor, wo_id: int, **extra: Any) -> dict[str, Any]:
     return {
         "actor": actor, "wo": wo, "events": list_timeline(actor, wo), "forms": forms,
         "can_assign": can_assign(actor, wo), "can_link": can_link(actor),
+        "reveal_needs_reason": not reveals_for_handling(actor, wo),
         "can_escalate": can_mark_escalated(actor, wo),
         "higher_tiers": [(t, TIER_LABELS[t]) for t in range(wo.tier - 1, 0, -1)],
         "plans": plans, "decidable_plans": {p.pk for p in plans if can_decide_plan(actor, p)},

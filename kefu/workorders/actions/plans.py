@@ -23,6 +23,7 @@ from kefu.workorders.permissions import can_decide_plan
 from kefu.workorders.steps import (
     audit_work_order,
     choice,
+    lock_with_work_order,
     lock_work_order,
     record_event,
     touch,
@@ -69,12 +70,8 @@ def decide_handling_plan(
     *, actor: Actor, plan_id: int, is_approved: bool, note: str = "",
 ) -> HandlingPlan:
     """Approve or reject a compensation that needs it; never one's own plan."""
-    try:
-        plan = HandlingPlan.objects.select_related("work_order").get(pk=plan_id)
-    except HandlingPlan.DoesNotExist:
-        raise NotFound("方案不存在", "No such plan") from None
-    wo = lock_work_order(actor, plan.work_order_id)
-    plan = HandlingPlan.objects.select_for_update().get(pk=plan_id)
+    wo, plan = lock_with_work_order(actor, HandlingPlan, plan_id,
+                                    NotFound("方案不存在", "No such plan"))
     can_decide_plan(actor, plan).enforce()
     if not is_approved and not note.strip():
         raise InvalidInput("驳回须说明原因", "Give the reason for rejecting",

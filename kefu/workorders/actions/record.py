@@ -11,7 +11,7 @@ from kefu.orgs.actors import Actor
 from kefu.workorders.actions.values import staff_in_scope
 from kefu.workorders.choices import EventType
 from kefu.workorders.models import WorkOrder
-from kefu.workorders.permissions import can_assign, can_mark_escalated
+from kefu.workorders.permissions import can_assign, can_mark_escalated, reveals_for_handling
 from kefu.workorders.queries import scoped_work_orders
 from kefu.workorders.steps import (
     audit,
@@ -86,15 +86,14 @@ def escalate_work_order(
 
 @work_order_change
 def reveal_contact(*, actor: Actor, work_order_id: int, reason: str = "") -> WorkOrder:
-    """The work order with its customer's data readable, logged. Its owner and current handler
-    may reveal for it (001 §4.5.2, the work order is the reason); others need the permission
-    and a typed reason."""
+    """The work order with its customer's data readable, logged. While it is open, its owner
+    and current handler may reveal for it (001 §4.5.2, the work order is the reason); after
+    that, and for everyone else, it takes the permission and a typed reason."""
     wo = (scoped_work_orders(actor).select_related("customer")
           .filter(pk=work_order_id).first())
     if wo is None:
         raise NotFound("工单不存在", "No such work order")
-    handles = actor.staff_id is not None and actor.staff_id in (wo.owner_id, wo.handler_id)
-    if not handles:
+    if not reveals_for_handling(actor, wo):
         check_reveal_reason(actor, reason)
     fields = [*REVEALED_FIELDS, "contact_name", "contact_phone"]
     record_event(wo, actor, EventType.CONTACT_REVEALED, note=reason.strip(),
