@@ -6,6 +6,7 @@ instead of as a silent default. `NAME_FILE` is accepted wherever a secret is exp
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -75,3 +76,19 @@ def kept_secret(data_dir: Path, filename: str, nbytes: int = 48) -> str:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(value + "\n")
     return value
+
+
+def keep_private(data_dir: Path, media_dir: Path) -> None:
+    """Files this process writes are its owner's alone (umask 077): the SQLite database and
+    its -wal/-shm files, uploads, generated keys. A data directory made before is tightened
+    to 700, its database files to 600."""
+    os.umask(0o077)
+    # A directory mounted for us by someone else keeps the modes its owner chose.
+    with contextlib.suppress(PermissionError):
+        for directory in (data_dir, media_dir):
+            directory.mkdir(parents=True, exist_ok=True)
+            directory.chmod(0o700)
+        for name in ("kefu.sqlite3", "kefu.sqlite3-wal", "kefu.sqlite3-shm"):
+            path = data_dir / name
+            if path.exists():
+                path.chmod(0o600)

@@ -7,7 +7,15 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
-from kefu.env import env_bool, env_int, env_list, env_secret, env_str, kept_secret
+from kefu.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_secret,
+    env_str,
+    keep_private,
+    kept_secret,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("KEFU_DATA_DIR", str(BASE_DIR / "var"))).resolve()
@@ -150,6 +158,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = Path(env_str("KEFU_MEDIA_DIR", str(DATA_DIR / "media")))
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+keep_private(DATA_DIR, MEDIA_ROOT)
 WHITENOISE_USE_FINDERS = True
 
 LOGIN_URL = "console:login"
