@@ -3,9 +3,11 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from kefu.api.routes import api
+from kefu.console.auth import admin_sign_in
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="console:queue", permanent=False)),
+    path("admin/login/", admin_sign_in, name="admin_sign_in"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("console/", include("kefu.console.urls")),
