@@ -14,9 +14,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from kefu.console.security import clear_login_failures, is_locked, record_login_failure
+from kefu.console.security import admit_sign_in, signed_in
 
 SESSION_STARTED = "kefu_session_started"
+
+
+def _client(request: HttpRequest) -> str:
+    # The peer address: a forwarded header is the client's to write, so it is not trusted.
+    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 class StaffLoginView(LoginView):
@@ -24,19 +29,15 @@ class StaffLoginView(LoginView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         username = request.POST.get("username", "")
-        if is_locked(username):
+        if not admit_sign_in(username, _client(request)):
             form = self.get_form()
             form.errors.clear()
             return self.render_to_response(self.get_context_data(form=form, locked=True),
                                            status=429)
         return super().post(request, *args, **kwargs)
 
-    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
-        record_login_failure(self.request.POST.get("username", ""))
-        return super().form_invalid(form)
-
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
-        clear_login_failures(form.get_user().get_username())
+        signed_in(self.request.POST.get("username", ""), _client(self.request))
         response = super().form_valid(form)
         self.request.session[SESSION_STARTED] = int(time.time())
         return response

@@ -3,20 +3,16 @@ from __future__ import annotations
 from django.db import models
 
 
-class LoginFailure(models.Model):
-    """A failed staff sign-in, kept briefly for lockout (shared by every web process)."""
+class SignInThrottle(models.Model):
+    """Recent sign-in attempts of one name or one client address, shared by every web
+    process; the row is locked while an attempt is counted."""
 
-    username = models.CharField(max_length=150)
-    at = models.DateTimeField()
-
-    class Meta:
-        indexes = [
-            # lockout check: recent failures for one username
-            models.Index(fields=["username", "at"], name="login_failure_recent"),
-        ]
+    key = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    since = models.DateTimeField()
 
     def __str__(self) -> str:
-        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.key}: {self.failures} since {self.since:%Y-%m-%d %H:%M}"
 
 
 class SavedView(models.Model):
