@@ -222,6 +222,9 @@ class TimelineEvent(models.Model):
         indexes = [
             # the timeline of one work order, in order
             models.Index(fields=["work_order", "id"], name="event_work_order_id"),
+            # the reopen rate of a period reads only reopenings and closures, by time
+            models.Index(fields=["at"], name="event_reopen_close_at",
+                         condition=models.Q(transition__in=("reopen", "close"))),
         ]
 
     def __str__(self) -> str:

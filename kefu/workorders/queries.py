@@ -125,8 +125,6 @@ def list_work_orders(
     if f.number:
         qs = qs.filter(number=f.number.strip().upper())
     if f.keyword and (word := f.keyword.strip()):
-        from django.db.models import Q
-
         # A substring scan within the scope; the knowledge search brings a word index.
         qs = qs.filter(Q(number=word.upper()) | Q(archive_number=word.upper())
                        | Q(title__icontains=word) | Q(content__icontains=word))
@@ -142,8 +140,6 @@ def list_work_orders(
     if f.due_before is not None:
         qs = qs.filter(next_due_at__lte=f.due_before)
     if f.is_awaiting_approval:
-        from django.db.models import Q
-
         from kefu.sla.models import DeadlineExtension
 
         qs = qs.filter(
