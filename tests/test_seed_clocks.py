@@ -72,3 +72,21 @@ def test_the_reply_is_due_two_working_days_after_handling_is_complete(world: Wor
     assert due.deadline == current_calendar().add_working_days(due.started_at, 2).at
     actions.reply_to_customer(actor=world.handler, work_order_id=wo.pk, inputs=REPLY)
     assert clock(wo, "reply_after_handling").state == "met"
+
+
+def test_handling_is_marked_complete_once_and_then_no_longer_offered(world: World) -> None:
+    from kefu.workorders.transitions import TransitionNotAllowed, allowed_transitions
+    from tests.test_lifecycle import investigate
+
+    wo, _ = actions.create_work_order(actor=world.agent, intake=intake(world))
+    investigate(world, wo.pk)
+    actions.complete_handling(actor=world.handler, work_order_id=wo.pk,
+                              inputs=actions.CompleteHandlingInput(note="已处理"))
+    wo.refresh_from_db()
+    names = [t.name for t in allowed_transitions(wo.kind, wo.status, world.handler, wo)]
+    assert "complete_handling" not in names and "reply" in names
+    page = world.client_for("handler").get(f"/console/work-orders/{wo.pk}/").content.decode()
+    assert "/transitions/complete_handling/" not in page
+    with pytest.raises(TransitionNotAllowed):
+        actions.complete_handling(actor=world.handler, work_order_id=wo.pk,
+                                  inputs=actions.CompleteHandlingInput(note="再来一次"))

@@ -138,7 +138,7 @@ def transitions(request: HttpRequest, wo_id: int) -> list[dict[str, Any]]:
     return [
         {"name": t.name, "label_zh": t.label_zh, "label_en": t.label_en, "target": t.target,
          "requires": list(t.requires)}
-        for t in allowed_transitions(wo.kind, wo.status, actor)
+        for t in allowed_transitions(wo.kind, wo.status, actor, wo)
     ]
 
 

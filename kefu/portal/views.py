@@ -136,7 +136,7 @@ def submit(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 def _detail(request: HttpRequest, actor: Actor, wo_id: int, **extra: Any) -> HttpResponse:
     wo = get_work_order(actor, wo_id)
-    moves = {t.name for t in allowed_transitions(wo.kind, wo.status, actor)}
+    moves = {t.name for t in allowed_transitions(wo.kind, wo.status, actor, wo)}
     reply_due = next((c for c in list_clock_views(wo)
                       if c.clock in ("first_reply", "handling_complete") and
                       c.state in ("running", "paused")), None)

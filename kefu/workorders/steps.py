@@ -41,7 +41,12 @@ from kefu.workorders.inputs import ReopenInput, TransitionInput
 from kefu.workorders.models import TimelineEvent, WorkOrder
 from kefu.workorders.numbering import allocate_number
 from kefu.workorders.queries import scoped_work_orders
-from kefu.workorders.transitions import Transition, check_transition
+from kefu.workorders.transitions import (
+    Transition,
+    TransitionNotAllowed,
+    allowed_transitions,
+    check_transition,
+)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -171,6 +176,11 @@ def choice(value: str, choices: type[Any], field_name: str) -> str:
 def check_move(wo: WorkOrder, name: str, actor: Actor) -> Transition:
     """The transition, if the table allows it to this actor now and no app's guard refuses."""
     transition = check_transition(wo.kind, wo.status, name, actor)
+    if transition.once_field and getattr(wo, transition.once_field) is not None:
+        raise TransitionNotAllowed(
+            f"「{transition.label_zh}」已完成", f"'{transition.label_en}' was already done",
+            detail={"status": wo.status, "allowed": [
+                t.name for t in allowed_transitions(wo.kind, wo.status, actor, wo)]})
     reactions.run_guards(name, wo, actor)
     return transition
 

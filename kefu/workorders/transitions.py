@@ -64,6 +64,8 @@ class Transition:
     inputs: type[TransitionInput]
     kinds: frozenset[str] | None = None
     is_customer_visible: bool = True
+    # A step taken once: offered only while this field of the work order is still empty.
+    once_field: str = ""
 
     @property
     def requires(self) -> tuple[str, ...]:
@@ -116,6 +118,7 @@ TRANSITIONS: dict[str, Transition] = {
             S.PROCESSING, _HANDLING,
             audit_action=AuditAction.WORK_ORDER_HANDLING_COMPLETED,
             inputs=CompleteHandlingInput, is_customer_visible=False,
+            once_field="handling_completed_at",
         ),
         Transition(
             "request_info", "请客户补充", "Ask the customer",
@@ -188,10 +191,13 @@ class TransitionNotAllowed(Conflict):
     code = "transition_not_allowed"
 
 
-def allowed_transitions(kind: str, status: str, actor: Actor) -> list[Transition]:
-    """The moves this actor may make now, in table order."""
+def allowed_transitions(kind: str, status: str, actor: Actor,
+                        wo: Any = None) -> list[Transition]:
+    """The moves this actor may make now, in table order; given the work order, without the
+    steps it has already taken once."""
     return [
         t for t in TRANSITIONS.values() if t.applies_to(kind, status) and actor.role in t.roles
+        and not (wo is not None and t.once_field and getattr(wo, t.once_field) is not None)
     ]
 
 

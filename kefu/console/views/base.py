@@ -123,7 +123,7 @@ def detail_context(actor: Actor, wo_id: int, **extra: Any) -> dict[str, Any]:
     wo = get_work_order(actor, wo_id)
     # The page lists the replies and the archive review asks whether there are any: one read.
     prefetch_related_objects([wo], Prefetch("replies", queryset=Reply.objects.order_by("id")))
-    moves = allowed_transitions(wo.kind, wo.status, actor)
+    moves = allowed_transitions(wo.kind, wo.status, actor, wo)
     forms = [{"transition": t, "fields": form_fields(t)} for t in moves]
     plans = list(wo.plans.order_by("id"))
     extensions = list(DeadlineExtension.objects.filter(clock__work_order=wo)

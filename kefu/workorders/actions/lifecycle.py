@@ -174,8 +174,6 @@ def complete_handling(
     within its own time limit (001 §4.2.1)."""
     wo, t = lock_for_move(actor, work_order_id, expected_version, "complete_handling")
     require(t, inputs)
-    if wo.handling_completed_at is not None:
-        raise Conflict("处理已标记完成，请答复客户", "Handling is already complete: reply now")
     move(wo, actor, t, note=inputs.note, changes={"handling_completed_at": timezone.now()})
     return wo
 
