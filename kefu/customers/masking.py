@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 def mask_phone(phone: str) -> str:
     """138****5678; other lengths keep the first 3 and last 4 where they can."""
@@ -71,3 +73,15 @@ _COMPOUND_SURNAMES = frozenset(
 
 def _has_compound_surname(name: str) -> bool:
     return len(name) >= 3 and name[:2] in _COMPOUND_SURNAMES
+
+
+# A mainland mobile number or an ID number inside free text, not part of a longer digit run.
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+_ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+
+
+def mask_text(text: str) -> str:
+    """Free text (a snippet, a customer's words) with the mobile and ID numbers it quotes
+    masked as their fields are."""
+    text = _ID_NUMBER_IN_TEXT.sub(lambda m: mask_id_number(m.group()), text)
+    return _MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group()), text)

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from kefu.errors import Conflict
 from kefu.escalation.actions import open_breach_supervision, supervise_serious, take_appeal
-from kefu.escalation.models import CoHandlingTask
+from kefu.escalation.models import Appeal, CoHandlingTask
 from kefu.escalation.queries import count_open_subtasks, open_appeal_of
 from kefu.orgs.actors import Actor
 from kefu.workorders import reactions
@@ -52,3 +52,16 @@ def co_handled_by(units: list[int]) -> QuerySet[Any, Any]:
 
 reactions.after_breaches(open_breach_supervision)
 reactions.takes_appeals(take_appeal)
+
+
+@reactions.adds_search_text
+def appeal_case_numbers(work_orders: list[WorkOrder]) -> dict[int, list[str]]:
+    """An appeal is found by the regulator's case number and the customer's reason."""
+    found: dict[int, list[str]] = {}
+    if not (appeals := [wo.pk for wo in work_orders if wo.kind == WorkOrderKind.APPEAL]):
+        return found
+    for wo_id, external_number, reason in (
+            Appeal.objects.filter(work_order_id__in=appeals)
+            .values_list("work_order_id", "external_number", "reason")):
+        found[wo_id] = [t for t in (external_number, reason) if t]
+    return found

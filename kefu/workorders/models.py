@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kefu.customers.crypto import EncryptedTextField
+from kefu.search.models import SearchText
 from kefu.workorders.choices import (
     ApprovalStatus,
     Channel,
@@ -367,3 +368,14 @@ class WorkOrderLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id} {self.kind} {self.target_id}"
+
+
+class WorkOrderText(SearchText):
+    """A work order's searchable text (kefu.search), indexed again by the kernel at the end
+    of each change that recorded an event (`kefu.workorders.searching`)."""
+
+    work_order = models.OneToOneField(WorkOrder, on_delete=models.CASCADE, primary_key=True,
+                                      related_name="search_text")
+
+    def __str__(self) -> str:
+        return f"text of {self.work_order_id}"

@@ -125,9 +125,9 @@ def list_work_orders(
     if f.number:
         qs = qs.filter(number=f.number.strip().upper())
     if f.keyword and (word := f.keyword.strip()):
-        # A substring scan within the scope; the knowledge search brings a word index.
-        qs = qs.filter(Q(number=word.upper()) | Q(archive_number=word.upper())
-                       | Q(title__icontains=word) | Q(content__icontains=word))
+        from kefu.workorders.searching import keyword_condition
+
+        qs = qs.filter(keyword_condition(word))
     if f.phone:
         qs = qs.filter(customer__phone_digest=digest(normalise_phone(f.phone)))
     if f.phone_key:

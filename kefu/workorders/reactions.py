@@ -13,7 +13,8 @@ change, inside its transaction:
   its rows in bulk;
 - the appeal taker is the one step that opens an appeal of a finished work order, for apps
   that find a customer dissatisfied after closure;
-- a scope widening adds the work orders a member of staff sees beyond their units' own.
+- a scope widening adds the work orders a member of staff sees beyond their units' own;
+- a search text adds what an app keeps about work orders that their search finds.
 
 Nothing runs on `save()` or through signals: a reader of an action finds its extension point
 by name (`run_guards`, `run_reactions`), and `registered()` lists what is declared."""
@@ -55,6 +56,9 @@ class Breach:
 BreachReaction = Callable[[list[Breach], datetime], None]
 # From the ids of the units in a member of staff's scope, the ids of more work orders they see.
 ScopeWidening = Callable[[list[int]], "QuerySet[Any, Any]"]
+# More searchable text the apps keep for work orders, by work order id (an appeal's
+# regulator case number, its reason).
+SearchText = Callable[[list[WorkOrder]], dict[int, list[str]]]
 # The required record items (001 §4.4.1) an app holds for a work order, e.g. the customer's
 # feedback and score from a survey answered after closure.
 RecordContent = Callable[[WorkOrder], set[str]]
@@ -65,6 +69,7 @@ _breach_reactions: list[BreachReaction] = []
 _appeal_takers: list[AppealTaker] = []
 _scope_widenings: list[ScopeWidening] = []
 _record_contents: list[RecordContent] = []
+_search_texts: list[SearchText] = []
 
 
 def _known(names: tuple[str, ...]) -> tuple[str, ...]:
@@ -127,6 +132,21 @@ def record_content_held(wo: WorkOrder) -> set[str]:
     return held
 
 
+def adds_search_text(fn: SearchText) -> SearchText:
+    """Declare text an app keeps about work orders that their search should find."""
+    if fn not in _search_texts:
+        _search_texts.append(fn)
+    return fn
+
+
+def search_text_added(work_orders: list[WorkOrder]) -> dict[int, list[str]]:
+    added: dict[int, list[str]] = {}
+    for fn in _search_texts:
+        for work_order_id, texts in fn(work_orders).items():
+            added.setdefault(work_order_id, []).extend(texts)
+    return added
+
+
 def takes_appeals(fn: AppealTaker) -> AppealTaker:
     """Declare the step that opens an appeal (a work order of kind appeal) of a finished one,
     inside the caller's transaction."""
@@ -170,4 +190,5 @@ def registered() -> dict[str, list[str]]:
     listing["takes:appeals"] = [name(fn) for fn in _appeal_takers]
     listing["widens:scope"] = [name(fn) for fn in _scope_widenings]
     listing["holds:record_content"] = [name(fn) for fn in _record_contents]
+    listing["adds:search_text"] = [name(fn) for fn in _search_texts]
     return {key: value for key, value in sorted(listing.items()) if value}

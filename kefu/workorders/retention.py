@@ -25,6 +25,7 @@ RETENTION = (
          anonymise=Scrub(placeholder=("result",),
                          blank=("process_summary", "measures", "suggestions",
                                 "cause_analysis"))),
+    Rows("workorders.WorkOrderText", work_order="work_order_id", anonymise=Erase()),
     Rows("workorders.Attachment", work_order="work_order_id", anonymise=Erase(),
          files=("file",)),
 )

@@ -5,7 +5,8 @@ locks the work order in the actor's scope (`lock_work_order`), checks the move
 (`check_move`) and its input against the input's spec (`require`), saves named fields with
 the version bump (`move`, `touch`), records the timeline event (`record_event`) and the
 audit entry (`audit_work_order`), and tells people through the outbox (`tell_customer`,
-`tell_staff`). New work orders (intake, appeal, split) start with `start_work_order`;
+`tell_staff`); the work orders it recorded events for are indexed again for search at its
+end. New work orders (intake, appeal, split) start with `start_work_order`;
 `reopen_locked` and `move_to_tier` are the reopen and the move to another unit shared by
 several apps.
 
@@ -34,7 +35,7 @@ from kefu.orgs.actors import Actor
 from kefu.orgs.models import Staff
 from kefu.orgs.queries import unit_for_tier
 from kefu.sla import clocks
-from kefu.workorders import reactions
+from kefu.workorders import reactions, searching
 from kefu.workorders.choices import EventType, WorkOrderKind, WorkOrderStatus
 from kefu.workorders.errors import ArchivedRecord, MissingFields
 from kefu.workorders.inputs import ReopenInput, TransitionInput
@@ -55,6 +56,10 @@ Row = TypeVar("Row", bound=Model)
 # The audit entries of the change under way, written together as its last statement.
 _pending_audits: ContextVar[list[AuditRecord] | None] = ContextVar("pending_audits",
                                                                     default=None)
+# The work orders the change under way recorded events for, indexed again at its end, each
+# with whether the change created it.
+_changed: ContextVar[dict[WorkOrder, bool] | None] = ContextVar("changed_work_orders",
+                                                                default=None)
 
 
 @contextmanager
@@ -66,11 +71,16 @@ def change() -> Iterator[None]:
     called during the change queue their entries here instead of taking the lock on the way."""
     with transaction.atomic(durable=True):
         token = _pending_audits.set([])
+        changed = _changed.set({})
         try:
             yield
+            if work_orders := _changed.get():
+                searching.reindex([wo.pk for wo, new in work_orders.items() if not new],
+                                  new=[wo for wo, new in work_orders.items() if new])
             if records := _pending_audits.get():
                 record_audits(records)
         finally:
+            _changed.reset(changed)
             _pending_audits.reset(token)
 
 
@@ -228,6 +238,8 @@ def record_event(
     data: dict[str, Any] | None = None, is_customer_visible: bool = False,
     transition: Transition | None = None, from_status: str = "",
 ) -> TimelineEvent:
+    if (changed := _changed.get()) is not None:
+        changed[wo] = changed.get(wo, False) or event_type == EventType.CREATED
     return TimelineEvent.objects.create(
         work_order=wo, at=timezone.now(), event_type=event_type,
         transition=transition.name if transition else "",

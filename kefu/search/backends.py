@@ -1,0 +1,141 @@
+"""The two databases' own full-text machinery behind one interface.
+
+PostgreSQL: a generated `tsvector` column (words weighted A, characters D, `simple`
+configuration, so no dictionary or plugin is involved) with a GIN index; a query is a
+`tsquery` where each word is `word | c1 <-> c2 …` (the word, or its characters in a row).
+SQLite: an FTS5 table over the text table kept by triggers; the same query in FTS5's
+syntax, with column filters. Tokens are Chinese characters, Chinese words and Latin/digit
+runs only (`segmenter`), so nothing in a rendered query needs escaping."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.migrations.operations import RunPython
+
+from kefu.search.models import SearchText
+from kefu.search.query import SearchQuery
+from kefu.search.segmenter import is_chinese
+
+
+def fts_table(table: str) -> str:
+    return f"{table}_fts"
+
+
+def _sqlite_create(table: str, key: str) -> list[str]:
+    fts = fts_table(table)
+    return [
+        f"""CREATE VIRTUAL TABLE {fts} USING fts5(words, chars, content='{table}',
+            content_rowid='{key}', tokenize='unicode61 remove_diacritics 0')""",
+        f"""CREATE TRIGGER {table}_inserted AFTER INSERT ON {table} BEGIN
+            INSERT INTO {fts}(rowid, words, chars) VALUES (new.{key}, new.words, new.chars);
+            END""",
+        f"""CREATE TRIGGER {table}_deleted AFTER DELETE ON {table} BEGIN
+            INSERT INTO {fts}({fts}, rowid, words, chars)
+            VALUES ('delete', old.{key}, old.words, old.chars);
+            END""",
+        f"""CREATE TRIGGER {table}_updated AFTER UPDATE ON {table} BEGIN
+            INSERT INTO {fts}({fts}, rowid, words, chars)
+            VALUES ('delete', old.{key}, old.words, old.chars);
+            INSERT INTO {fts}(rowid, words, chars) VALUES (new.{key}, new.words, new.chars);
+            END""",
+    ]
+
+
+def _postgres_create(table: str) -> list[str]:
+    return [
+        f"""ALTER TABLE {table} ADD COLUMN vector tsvector GENERATED ALWAYS AS (
+            setweight(to_tsvector('simple'::regconfig, words), 'A')
+            || setweight(to_tsvector('simple'::regconfig, chars), 'D')) STORED""",
+        f"CREATE INDEX {table}_vector ON {table} USING gin (vector)",
+    ]
+
+
+def create_index(connection: BaseDatabaseWrapper, table: str, key: str) -> None:
+    """The index of a `SearchText` table whose primary key column is `key`."""
+    statements = (_postgres_create(table) if connection.vendor == "postgresql"
+                  else _sqlite_create(table, key))
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+def drop_index(connection: BaseDatabaseWrapper, table: str) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE {table} DROP COLUMN vector")
+        else:
+            for trigger in ("inserted", "deleted", "updated"):
+                cursor.execute(f"DROP TRIGGER {table}_{trigger}")
+            cursor.execute(f"DROP TABLE {fts_table(table)}")
+
+
+def index_operation(table: str, key: str) -> RunPython:
+    """The migration operation that creates (and on the way back drops) the index."""
+    return RunPython(lambda apps, editor: create_index(editor.connection, table, key),
+                     lambda apps, editor: drop_index(editor.connection, table))
+
+
+def tsquery(query: SearchQuery) -> str:
+    terms = []
+    for word in query.words:
+        if not is_chinese(word):
+            terms.append(f"{word}:*")
+        elif len(word) == 1:
+            terms.append(word)
+        else:
+            terms.append(f"({word}:A | {' <-> '.join(f'{c}:D' for c in word)})")
+    return (" | " if query.match_any else " & ").join(terms)
+
+
+def fts5_query(query: SearchQuery) -> str:
+    terms = []
+    for word in query.words:
+        if not is_chinese(word):
+            terms.append(f'(words : "{word}" * OR chars : "{word}" *)')
+        else:
+            terms.append(f'(words : "{word}" OR chars : "{" ".join(word)}")')
+    return (" OR " if query.match_any else " AND ").join(terms)
+
+
+def joined(connection: BaseDatabaseWrapper, model: type[SearchText], query: SearchQuery,
+           id_column: str) -> dict[str, Any]:
+    """Arguments for `QuerySet.extra` that keep the rows whose id (`id_column`, qualified)
+    has a matching document in `model`'s index, and select their `search_rank` (higher is
+    better)."""
+    table, key = _table(model)
+    if connection.vendor == "postgresql":
+        return {
+            "tables": [table],
+            "where": [f"{table}.{key} = {id_column}",
+                      f"{table}.vector @@ to_tsquery('simple', %s)"],
+            "params": [tsquery(query)],
+            "select": {"search_rank": f"ts_rank({table}.vector, to_tsquery('simple', %s))"},
+            "select_params": [tsquery(query)],
+        }
+    fts = fts_table(table)
+    return {
+        "tables": [fts],
+        "where": [f"{fts} MATCH %s", f"{fts}.rowid = {id_column}"],
+        "params": [fts5_query(query)],
+        "select": {"search_rank": f"-bm25({fts}, 10.0, 1.0)"},
+        "select_params": [],
+    }
+
+
+def matching_ids(connection: BaseDatabaseWrapper, model: type[SearchText],
+                 query: SearchQuery) -> tuple[str, list[Any]]:
+    """A subquery of the keys of matching documents, for `pk__in=RawSQL(...)` filters."""
+    table, key = _table(model)
+    if connection.vendor == "postgresql":
+        return (f"SELECT {key} FROM {table} WHERE vector @@ to_tsquery('simple', %s)",
+                [tsquery(query)])
+    fts = fts_table(table)
+    return f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [fts5_query(query)]
+
+
+def _table(model: type[SearchText]) -> tuple[str, str]:
+    pk = model._meta.pk
+    assert pk is not None
+    return model._meta.db_table, pk.column
