@@ -16,4 +16,5 @@ app.conf.beat_schedule = {
     "outbox-dispatcher": {"task": "kefu.notify.dispatch_outbox", "schedule": 2.0},
     "sla-sweeper": {"task": "kefu.sla.sweep", "schedule": 30.0},
     "retention": {"task": "kefu.archive.retention", "schedule": 24 * 3600.0},
+    "knowledge-expiry": {"task": "kefu.knowledge.expiry", "schedule": 300.0},
 }

@@ -14,6 +14,7 @@ from django.utils import timezone
 from kefu.archive.actions import run_retention
 from kefu.escalation.actions import mark_overdue_subtasks, remind_supervision
 from kefu.incidents.sweeper import sweep_incident_clocks
+from kefu.knowledge.tasks import keep_articles_current
 from kefu.notify.dispatcher import dispatch_once
 from kefu.orgs.actors import SYSTEM
 from kefu.sla.clocks import stop_auto_close
@@ -59,6 +60,8 @@ JOBS: tuple[Job, ...] = (
     Job("outbox-dispatcher", "kefu.notify.dispatch_outbox", 2.0, lambda: dispatch_once(200)),
     Job("sla-sweeper", "kefu.sla.sweep", 30.0, lambda: sweep()),
     Job("retention", "kefu.archive.retention", 24 * 3600.0, lambda: run_retention()),
+    # Validity ends at an hour an editor chose: checked every few minutes, not daily.
+    Job("knowledge-expiry", "kefu.knowledge.expiry", 300.0, keep_articles_current),
 )
 
 

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "kefu.archive",
     "kefu.surveys",
     "kefu.incidents",
+    "kefu.knowledge",
     "kefu.audit",
     "kefu.notify",
     "kefu.api",

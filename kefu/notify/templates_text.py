@@ -153,6 +153,29 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "zh-hans": ("【客服】补偿待审批", "工单 {number} 的补偿 ¥{amount} 待您审批。"),
         "en": ("Compensation awaits approval", "Compensation of ¥{amount} on {number} awaits you."),
     },
+    "article_in_review": {
+        "zh-hans": ("【知识库】文章待审核",
+                    "知识文章 {article}《{title}》已提交审核，请在审核队列中处理。"),
+        "en": ("Article waiting for review",
+               "Article {article} \"{title}\" was submitted for review; see the review queue."),
+    },
+    "article_approved": {
+        "zh-hans": ("【知识库】文章已发布",
+                    "您编写的知识文章 {article}《{title}》已审核通过并发布。"),
+        "en": ("Article published",
+               "Your article {article} \"{title}\" was approved and published."),
+    },
+    "article_rejected": {
+        "zh-hans": ("【知识库】文章被驳回",
+                    "您编写的知识文章 {article}《{title}》被驳回：{comment}"),
+        "en": ("Article rejected", "Your article {article} \"{title}\" was rejected: {comment}"),
+    },
+    "article_expiring": {
+        "zh-hans": ("【知识库】文章即将过期",
+                    "知识文章 {article}《{title}》将于 {valid_to} 过期，请及时更新或确认下线。"),
+        "en": ("Article about to expire",
+               "Article {article} \"{title}\" expires at {valid_to}; update it or let it go."),
+    },
 }
 
 

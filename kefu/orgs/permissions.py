@@ -43,6 +43,9 @@ class Capability(StrEnum):
     REPORT_INCIDENT = "incidents.report"
     COMMAND_INCIDENT = "incidents.command"
     READ_AUDIT = "audit.read"
+    WRITE_ARTICLES = "knowledge.write"
+    REVIEW_ARTICLES = "knowledge.review"
+    CITE_ARTICLES = "knowledge.cite"
 
 
 C = Capability
@@ -78,6 +81,10 @@ HOLDERS: dict[Capability, frozenset[Role]] = {
     C.REPORT_INCIDENT: _DESK,
     C.COMMAND_INCIDENT: _LEADS,
     C.READ_AUDIT: frozenset({R.AUDITOR}),
+    # 信息采编: editors write, reviewers publish; never the same person for one article.
+    C.WRITE_ARTICLES: frozenset({R.EDITOR, R.SUPERVISOR, R.MANAGER}),
+    C.REVIEW_ARTICLES: frozenset({R.REVIEWER, R.MANAGER}),
+    C.CITE_ARTICLES: _DESK,
 }
 
 _GRANTS: dict[Role, frozenset[Capability]] = {

@@ -136,3 +136,4 @@ class EventType(models.TextChoices):
     REOPEN_PROPOSED = "reopen_proposed", _("回访提请重新处理")
     REOPEN_PROPOSAL_ACCEPTED = "reopen_accepted", _("主管同意重新处理")
     REOPEN_PROPOSAL_DECLINED = "reopen_declined", _("主管不同意重新处理")
+    ARTICLES_CITED = "articles_cited", _("引用知识")

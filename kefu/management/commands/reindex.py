@@ -7,10 +7,11 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kefu.knowledge.actions import reindex_articles
 from kefu.workorders.searching import reindex_all as reindex_work_orders
 
 Reindexer = Callable[..., Iterable[tuple[int, int]]]
-KINDS: dict[str, Reindexer] = {"work_orders": reindex_work_orders}
+KINDS: dict[str, Reindexer] = {"work_orders": reindex_work_orders, "articles": reindex_articles}
 
 
 def checkpoint(kind: str) -> Path:
