@@ -1,6 +1,12 @@
 """gunicorn settings for `kefu serve`."""
 
 import os
+from datetime import timedelta
+from typing import Any
+
+from gunicorn.glogging import Logger
+
+from kefu.redaction import redact_paths
 
 bind = f"{os.environ.get('KEFU_HOST', '127.0.0.1')}:{os.environ.get('KEFU_PORT', '8000')}"
 # SQLite takes one writer at a time: one process with threads. PostgreSQL: more processes.
@@ -23,3 +29,19 @@ def post_worker_init(worker: object) -> None:
 
 # Path without the query string: a search by phone number must not end up in a log file.
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
+
+
+class AccessLogger(Logger):
+    """gunicorn's logger, with survey-link tokens struck from the request's path, line and
+    referrer before the access log line is written."""
+
+    def atoms(self, resp: Any, req: Any, environ: dict[str, Any],
+              request_time: timedelta) -> dict[str, Any]:
+        atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
+        for key in ("U", "r", "f"):
+            if isinstance(atoms.get(key), str):
+                atoms[key] = redact_paths(atoms[key])
+        return atoms
+
+
+logger_class = AccessLogger

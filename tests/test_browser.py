@@ -122,7 +122,7 @@ def test_agent_takes_complaint_and_handler_replies(world: World, live_server: An
     customer.click("button[value=send]")
     customer.wait_for_selector("#code")
     message = OutboxMessage.objects.filter(template="login_code").latest("id")
-    code = re.search(r"\d{6}", message.body)
+    code = re.search(r"\d{6}", message.sealed_body)
     assert code is not None
     customer.fill("#code", code.group(0))
     customer.click("button[value=verify]")
@@ -197,7 +197,7 @@ def test_dissatisfied_customer_reopens_and_the_supervisor_sees_it(
     customer.click("button[value=send]")
     customer.wait_for_selector("#code")
     code = re.search(r"\d{6}", OutboxMessage.objects.filter(
-        template="login_code").latest("id").body)
+        template="login_code").latest("id").sealed_body)
     assert code is not None
     customer.fill("#code", code.group(0))
     customer.click("button[value=verify]")

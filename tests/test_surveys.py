@@ -36,8 +36,8 @@ GOOD = SurveyAnswers(csat=5, is_resolved=True, nps=10, comment="很满意")
 def link_token(wo: WorkOrder) -> str:
     message = OutboxMessage.objects.filter(template="survey_invitation",
                                            work_order_id=wo.pk, channel="sms").latest("id")
-    found = re.search(r"/portal/survey/([^/\s]+)/", message.body)
-    assert found is not None, message.body
+    found = re.search(r"/portal/survey/([^/\s]+)/", message.sealed_body)
+    assert found is not None, message.sealed_body
     return found.group(1)
 
 
@@ -50,7 +50,7 @@ def test_closure_sends_a_link_by_sms_and_email(world: World) -> None:
     email = OutboxMessage.objects.get(template="survey_invitation", channel="email")
     assert str(wo.number) in sms.body and "仅可使用一次" in sms.body
     assert survey_id_from_token(link_token(wo)) == (survey.pk, survey.nonce)
-    assert "http://127.0.0.1:8000/portal/survey/" in email.body
+    assert "http://127.0.0.1:8000/portal/survey/" in email.sealed_body
 
 
 def test_a_link_works_once(world: World) -> None:

@@ -3,6 +3,8 @@ sessions and the searches that found nothing."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -124,6 +126,9 @@ class ArticleEvent(models.Model):
 class ArticleText(SearchText):
     """The published version's searchable text (kefu.search); none while nothing is
     published."""
+
+    # An article is the operator's own text, not a customer's.
+    PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ()
 
     article = models.OneToOneField(Article, on_delete=models.CASCADE, primary_key=True,
                                    related_name="search_text")

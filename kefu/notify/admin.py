@@ -17,7 +17,8 @@ class DeliveryAttemptInline(admin.TabularInline):
 class OutboxMessageAdmin(admin.ModelAdmin):
     list_display = ("id", "channel", "template", "status", "attempts", "created_at", "sent_at")
     list_filter = ("status", "channel", "template")
-    exclude = ("recipient",)
+    # The sealed copy is the only place a bearer secret is kept: never on a page.
+    exclude = ("recipient", "sealed_body", "sealed_secrets")
     readonly_fields = ("channel", "template", "language", "subject", "body", "work_order_id",
                        "status", "attempts", "next_attempt_at", "sent_at", "last_error")
     inlines = [DeliveryAttemptInline]

@@ -4,10 +4,15 @@ Delivery is at least once. A claim pushes `next_attempt_at` a lease ahead instea
 row taken, so a dispatcher that dies mid-batch leaves nothing stuck: the rows fall due again
 when the lease runs out. Several dispatchers can run at once; on PostgreSQL `SKIP LOCKED` keeps
 them off each other's rows while claiming.
+
+A message carrying a bearer secret is sent from its sealed body, which stays (encrypted) for as
+long as a retry may need it and is emptied in the same update that records the message done;
+what remains, and what any error or log line shows, has the secret redacted.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from dataclasses import dataclass
@@ -21,6 +26,7 @@ from django.utils import timezone
 from kefu.notify.choices import MessageChannel, OutboxStatus
 from kefu.notify.gateways import sms_gateway
 from kefu.notify.models import DeliveryAttempt, OutboxMessage
+from kefu.redaction import REDACTED
 
 log = logging.getLogger("kefu.notify")
 
@@ -62,16 +68,26 @@ def claim_due_messages(limit: int) -> list[int]:
 
 
 def send_message(message: OutboxMessage) -> None:
+    text = message.sealed_body or message.body
     if message.channel == MessageChannel.SMS:
-        sms_gateway().send(message.recipient, message.body)
+        sms_gateway().send(message.recipient, text)
     elif message.channel == MessageChannel.EMAIL:
         if not settings.KEFU_USE_EMAIL:
             raise ChannelDisabled("email delivery is off (KEFU_USE_EMAIL)")
         EmailMessage(
-            subject=message.subject, body=message.body, to=[message.recipient]
+            subject=message.subject, body=text, to=[message.recipient]
         ).send(fail_silently=False)
     else:
         raise ValueError(f"unknown channel {message.channel!r}")
+
+
+def _redacted(error: str, message: OutboxMessage) -> str:
+    """A gateway's error may quote the text it was given; the secrets are struck from it
+    before it is stored or logged."""
+    if message.sealed_secrets:
+        for secret in json.loads(message.sealed_secrets):
+            error = error.replace(secret, REDACTED)
+    return error
 
 
 def deliver_message(message_id: int) -> OutboxStatus:
@@ -86,7 +102,7 @@ def deliver_message(message_id: int) -> OutboxStatus:
     except ChannelDisabled as exc:
         error, status = str(exc), OutboxStatus.SKIPPED
     except Exception as exc:  # any gateway failure is recorded and retried
-        error = f"{type(exc).__name__}: {exc}"
+        error = _redacted(f"{type(exc).__name__}: {exc}", message)
         is_last = message.attempts + 1 >= MAX_ATTEMPTS
         status = OutboxStatus.FAILED if is_last else OutboxStatus.PENDING
     elapsed_ms = int((time.monotonic() - started) * 1000)
@@ -100,8 +116,11 @@ def deliver_message(message_id: int) -> OutboxStatus:
         fields: dict[str, object] = {"attempts": attempts, "status": status, "last_error": error}
         if status == OutboxStatus.SENT:
             fields["sent_at"] = now
-        elif status == OutboxStatus.PENDING:
+        if status == OutboxStatus.PENDING:
             fields["next_attempt_at"] = now + backoff(attempts)
+        else:
+            # Done one way or the other: nothing will send the sealed body again.
+            fields["sealed_body"] = fields["sealed_secrets"] = ""
         OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.PENDING).update(**fields)
     if error:
         log.warning("outbox message %s try %s: %s", message.pk, attempts, error)

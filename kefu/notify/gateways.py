@@ -1,5 +1,7 @@
 """SMS gateways. The default writes each message to a log file so a machine without a real
-gateway still shows what would have been sent (and the portal's one-time codes)."""
+gateway still shows what would have been sent (and the portal's one-time codes). That file
+stands for the customer's phone; the server log, which operators and log collectors read, is
+told only that a message went there, since its text may carry a bearer secret."""
 
 from __future__ import annotations
 
@@ -31,7 +33,8 @@ class LogSmsGateway:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("a", encoding="utf-8") as handle:
             handle.write(line)
-        log.info("sms to %s: %s", mask_phone(phone), text)
+        log.info("sms to %s written to %s (%s characters)", mask_phone(phone), self.path,
+                 len(text))
 
 
 @lru_cache(maxsize=1)

@@ -15,7 +15,15 @@ class OutboxMessage(models.Model):
     template = models.CharField(_("模板"), max_length=64)
     language = models.CharField(max_length=8, default="zh-hans")
     subject = models.CharField(_("主题"), max_length=200, blank=True)
+    # What staff, the admin and the logs see: a bearer secret in the message (a sign-in code,
+    # a survey link) is redacted here from the start.
     body = models.TextField(_("内容"))
+    # The body as delivered, kept only while the message may still be sent: encrypted with the
+    # field key, and emptied once the message is sent, skipped or given up, so after delivery
+    # no copy of the secret remains in the database. Empty for a message with no secret.
+    sealed_body = EncryptedTextField(blank=True, default="")
+    # The secrets themselves (a JSON list, encrypted alike), to strike from a gateway's error.
+    sealed_secrets = EncryptedTextField(blank=True, default="")
     work_order_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     status = models.CharField(
         _("状态"), max_length=8, choices=OutboxStatus.choices, default=OutboxStatus.PENDING

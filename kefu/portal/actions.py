@@ -69,7 +69,8 @@ def send_login_code(*, phone: str) -> None:
                              expires_at=now + CODE_TTL)
     if Customer.objects.filter(phone_digest=key).exists():
         enqueue_message(channel=MessageChannel.SMS, recipient=number, template="login_code",
-                        context={"code": code, "minutes": int(CODE_TTL.total_seconds() // 60)})
+                        context={"minutes": int(CODE_TTL.total_seconds() // 60)},
+                        secret_context={"code": code})
 
 
 def verify_login_code(*, phone: str, code: str) -> Customer:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kefu.console.error_handling import ErrorPage, View, renders_errors
@@ -17,6 +19,7 @@ from kefu.errors import InvalidInput, KefuError, NotFound
 from kefu.escalation.actions import open_appeal
 from kefu.escalation.permissions import can_take_appeal
 from kefu.escalation.queries import appeal_of, list_appeals_of
+from kefu.knowledge.actions import mark_escalated
 from kefu.orgs.actors import Actor, NotAnActor, actor_for_user
 from kefu.portal.actions import send_login_code, verify_login_code
 from kefu.sla.queries import list_clock_views
@@ -37,6 +40,8 @@ from kefu.workorders.queries import (
 from kefu.workorders.transitions import allowed_transitions
 
 PORTAL_SESSION_SECONDS = 30 * 60  # idle timeout for customers
+# The FAQ's self-service key in the browser's session (kefu.portal.faq).
+FAQ_SESSION_KEY = "kefu_self_service"
 PORTAL_ERROR_PAGE = "portal/error.html"
 
 
@@ -57,17 +62,29 @@ def customer_view(view: View) -> View:
         except NotAnActor:
             actor = None
         if actor is None or not actor.is_customer:
-            return HttpResponseRedirect(reverse("portal:login"))
+            # Back to the page asked for after signing in (the FAQ's "still need help").
+            return HttpResponseRedirect(
+                f"{reverse('portal:login')}?{urlencode({'next': request.get_full_path()})}")
         request.session.set_expiry(PORTAL_SESSION_SECONDS)
         return answered(request, actor, *args, **kwargs)
 
     return wrapper
 
 
+def _next_page(request: HttpRequest) -> str:
+    """Where to go after signing in: a page of this site the visitor asked for, or home."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if wanted.startswith("/portal/") and url_has_allowed_host_and_scheme(
+            wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return wanted
+    return reverse("portal:home")
+
+
 def _login_page(request: HttpRequest, *, sent: bool = False,
                 error: KefuError | None = None) -> HttpResponse:
     return render(request, "portal/login.html", {
-        "phone": request.POST.get("phone", "").strip(), "sent": sent, "error": error})
+        "phone": request.POST.get("phone", "").strip(), "sent": sent, "error": error,
+        "next": _next_page(request)})
 
 
 def _login_form(request: HttpRequest, error: KefuError) -> HttpResponse:
@@ -86,7 +103,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         assert customer.user is not None
         login(request, customer.user, backend="django.contrib.auth.backends.ModelBackend")
         request.session.set_expiry(PORTAL_SESSION_SECONDS)
-        return HttpResponseRedirect(reverse("portal:home"))
+        return HttpResponseRedirect(_next_page(request))
     send_login_code(phone=phone)
     return _login_page(request, sent=True)
 
@@ -118,8 +135,12 @@ def _submit_form(request: HttpRequest, error: KefuError, actor: Actor) -> HttpRe
 @portal_errors(_submit_form)
 def submit(request: HttpRequest, actor: Actor) -> HttpResponse:
     if request.method == "GET":
-        return render(request, "portal/new.html", {"actor": actor, "values": {"kind":
-                                                                              "complaint"}})
+        # "Still need help" from the FAQ brings the question along.
+        asked = {k: request.GET.get(k, "")[:2000] for k in ("title", "content")}
+        kind = "consultation" if request.GET.get("kind") == "consultation" else "complaint"
+        return render(request, "portal/new.html", {
+            "actor": actor, "values": {"kind": kind, **asked},
+            "from_faq": request.GET.get("from_faq") == "1"})
     values = _submitted(request)
     wo, _ = actions.create_work_order(
         actor=actor, intake=actions.Intake(
@@ -131,6 +152,8 @@ def submit(request: HttpRequest, actor: Actor) -> HttpResponse:
     if upload is not None:
         add_attachment(actor=actor, work_order_id=wo.pk, name=upload.name or "attachment",
                        content_type=upload.content_type or "", stream=upload)
+    if request.POST.get("from_faq") == "1" and (key := request.session.get(FAQ_SESSION_KEY)):
+        mark_escalated(key=str(key), work_order_id=wo.pk)
     return HttpResponseRedirect(reverse("portal:detail", args=[wo.pk]))
 
 

@@ -18,8 +18,7 @@ from django.utils import timezone
 
 from kefu.customers.actions import CustomerDetails, create_customer
 from kefu.customers.models import Customer
-from kefu.notify.choices import OutboxStatus
-from kefu.notify.models import OutboxMessage
+from kefu.notify.actions import set_aside_pending_messages
 from kefu.orgs.actors import SYSTEM, Actor, actor_for_user
 from kefu.orgs.choices import DepartmentKind, Role
 from kefu.orgs.models import Department, OrgUnit, Staff
@@ -194,8 +193,7 @@ def seed_demo(*, data_dir: Path, work_orders: int = 1000, seed: int = 20261122) 
                         next(d.pk for d in units.districts if d.parent_id == guangzhou.pk))
     # The demo's history happened before this installation existed: its messages are kept as
     # records but marked undelivered, instead of flooding the SMS gateway on first start.
-    OutboxMessage.objects.filter(status=OutboxStatus.PENDING).update(
-        status=OutboxStatus.SKIPPED, last_error="demo data: not delivered")
+    set_aside_pending_messages(reason="demo data: not delivered")
     path = data_dir / "demo-logins.txt"
     data_dir.mkdir(parents=True, exist_ok=True)
     portal = data_dir / "demo-portal.txt"

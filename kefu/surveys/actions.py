@@ -135,16 +135,17 @@ def send_survey(wo: WorkOrder) -> Survey:
         agent_id=wo.handler_id or wo.owner_id,
         team_id=(wo.handler.department_id if wo.handler else None) or wo.department_id,
         category_id=wo.category_id, channel=wo.channel)
-    context = {"number": wo.number, "link": survey_url(survey),
-               "days": settings.KEFU_SURVEY_DAYS}
+    context = {"number": wo.number, "days": settings.KEFU_SURVEY_DAYS}
+    # Whoever holds the link can answer in the customer's name: a bearer secret.
+    link = {"link": survey_url(survey)}
     language = wo.customer.preferred_language
     enqueue_message(channel=MessageChannel.SMS, recipient=wo.contact_phone,
-                    template="survey_invitation", context=context, language=language,
-                    work_order_id=wo.pk)
+                    template="survey_invitation", context=context, secret_context=link,
+                    language=language, work_order_id=wo.pk)
     if wo.customer.email:
         enqueue_message(channel=MessageChannel.EMAIL, recipient=wo.customer.email,
-                        template="survey_invitation", context=context, language=language,
-                        work_order_id=wo.pk)
+                        template="survey_invitation", context=context, secret_context=link,
+                        language=language, work_order_id=wo.pk)
     return survey
 
 

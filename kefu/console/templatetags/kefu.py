@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from kefu.customers import masking
 from kefu.errors import KefuError
@@ -133,3 +134,16 @@ def incident_mark(name: str) -> str:
     """The mark after an incident field's label: * required now, † before the first notice."""
     mark = required_mark(name)
     return f" {mark}" if mark else ""
+
+
+_ARTICLE_ACTIONS = {
+    "created": _("新建"), "edited": _("修改"), "submitted": _("提交审核"),
+    "approved": _("审核通过并发布"), "rejected": _("驳回"), "withdrawn": _("撤回"),
+    "expired": _("到期下线"), "expiry_warned": _("到期提醒"),
+}
+
+
+@register.filter
+def article_action(action: str) -> str:
+    """A step in an article's history, as the page names it."""
+    return str(_ARTICLE_ACTIONS.get(action, action))

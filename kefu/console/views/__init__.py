@@ -16,6 +16,19 @@ from kefu.console.views.incidents import (
     incidents,
 )
 from kefu.console.views.intake import customer_lookup, customer_view, intake
+from kefu.console.views.knowledge import (
+    article,
+    article_diff,
+    article_edit,
+    article_feedback,
+    article_new,
+    article_review,
+    article_submit,
+    article_withdraw,
+    cite,
+    knowledge,
+    knowledge_desk,
+)
 from kefu.console.views.links import link, split
 from kefu.console.views.orders import (
     appeal,
@@ -47,10 +60,19 @@ from kefu.console.views.supervision import (
 
 __all__ = [
     "appeal",
+    "article",
+    "article_diff",
+    "article_edit",
+    "article_feedback",
+    "article_new",
+    "article_review",
+    "article_submit",
+    "article_withdraw",
     "assign",
     "attachment",
     "board",
     "bulk",
+    "cite",
     "customer_lookup",
     "customer_view",
     "decide_extension",
@@ -68,6 +90,8 @@ __all__ = [
     "incident_update",
     "incidents",
     "intake",
+    "knowledge",
+    "knowledge_desk",
     "ledger",
     "ledger_csv",
     "legal_hold",

@@ -49,8 +49,11 @@ from kefu.escalation.queries import (
     list_subtasks,
     list_supervision_of,
 )
+from kefu.knowledge.permissions import can_cite_articles
+from kefu.knowledge.queries import search_articles
 from kefu.orgs.actors import Actor, NotAnActor, actor_for_user
 from kefu.orgs.queries import list_staff_in_scope
+from kefu.search.query import SearchQuery
 from kefu.sla.calendar import SHANGHAI
 from kefu.sla.models import DeadlineExtension, ExtensionStatus
 from kefu.sla.permissions import can_decide_extension, can_request_extension
@@ -158,7 +161,8 @@ def detail_context(actor: Actor, wo_id: int, **extra: Any) -> dict[str, Any]:
         "appeal": appeal_of(wo) if wo.kind == WorkOrderKind.APPEAL else None,
         "appeals": list_appeals_of(actor, wo) if wo.kind in APPEALABLE_KINDS else [],
         **co_handling_context(actor, wo),
-        **supervision_context(actor, wo), "evaluations": Evaluation.choices,
+        **supervision_context(actor, wo), **knowledge_context(actor, wo),
+        "evaluations": Evaluation.choices,
         "links": list_links(actor, wo), "can_split": can_split(actor, wo),
         "severity_suggestions": suggestions_above_current(wo)
         if wo.status in OPEN_STATUSES else [],
@@ -190,6 +194,20 @@ def co_handling_context(actor: Actor, wo: Any) -> dict[str, Any]:
         "co_departments": list_departments_for(wo) if is_open else [],
         "department_staff": list_department_staff([t.department_id for t in subtasks]),
     }
+
+def knowledge_context(actor: Actor, wo: Any) -> dict[str, Any]:
+    """The articles the answer cites, and those the customer's words suggest while open."""
+    citations = list(wo.article_citations.select_related("article__published")
+                     .order_by("id"))
+    suggested = []
+    if wo.status in OPEN_STATUSES and (query := SearchQuery.suggestion(
+            f"{wo.title} {wo.content}")) is not None:
+        cited = {c.article_id for c in citations}
+        suggested = [h for h in search_articles(actor, query, limit=8)
+                     if h.article.pk not in cited][:5]
+    return {"citations": citations, "suggested_articles": suggested,
+            "can_cite": can_cite_articles(actor) and wo.status in OPEN_STATUSES}
+
 
 def supervision_context(actor: Actor, wo: Any) -> dict[str, Any]:
     entries = list_supervision_of(wo)
