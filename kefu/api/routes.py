@@ -11,8 +11,10 @@ from kefu.api.auth import AUTH
 from kefu.api.co_handling import router as co_handling_router
 from kefu.api.customers import router as customers_router
 from kefu.api.incidents import router as incidents_router
+from kefu.api.knowledge import router as knowledge_router
 from kefu.api.problems import fields_from_pydantic, problem, problem_from_error
 from kefu.api.reference import router as reference_router
+from kefu.api.search import router as search_router
 from kefu.api.supervision import router as supervision_router
 from kefu.api.surveys import router as surveys_router
 from kefu.api.workorders import router as workorders_router
@@ -36,6 +38,8 @@ api.add_router("/surveys", surveys_router, tags=["surveys"])
 api.add_router("/appeals", appeals_router, tags=["appeals"])
 api.add_router("/supervision", supervision_router, tags=["supervision"])
 api.add_router("/incidents", incidents_router, tags=["incidents"])
+api.add_router("/knowledge", knowledge_router, tags=["knowledge"])
+api.add_router("/search", search_router, tags=["search"])
 api.add_router("/", co_handling_router, tags=["escalation and co-handling"])
 api.add_router("/", reference_router, tags=["reference"])
 

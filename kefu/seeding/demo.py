@@ -23,6 +23,7 @@ from kefu.orgs.actors import SYSTEM, Actor, actor_for_user
 from kefu.orgs.choices import DepartmentKind, Role
 from kefu.orgs.models import Department, OrgUnit, Staff
 from kefu.seeding.incidents import seed_demo_incidents
+from kefu.seeding.knowledge import seed_demo_articles
 from kefu.seeding.orgtree import build_org_tree
 from kefu.seeding.people import id_number, mobile, person_name, street_address
 from kefu.surveys.actions import record_return_visit
@@ -191,6 +192,8 @@ def seed_demo(*, data_dir: Path, work_orders: int = 1000, seed: int = 20261122) 
         _demo_work_order(rng, customer, desks, categories, index)
     seed_demo_incidents(desks[guangzhou.pk].supervisor,
                         next(d.pk for d in units.districts if d.parent_id == guangzhou.pk))
+    seed_demo_articles(*(actor_for_user(Staff.objects.get(user__username=name).user)
+                         for name in ("editor", "reviewer")))
     # The demo's history happened before this installation existed: its messages are kept as
     # records but marked undelivered, instead of flooding the SMS gateway on first start.
     set_aside_pending_messages(reason="demo data: not delivered")

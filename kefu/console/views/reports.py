@@ -22,6 +22,7 @@ from kefu.escalation.queries import (
     list_pending_escalation_requests,
 )
 from kefu.incidents.queries import notice_compliance
+from kefu.knowledge.queries import deflection
 from kefu.orgs.actors import Actor
 from kefu.sla.calendar import SHANGHAI
 from kefu.sla.queries import list_pending_extensions, sla_compliance
@@ -72,6 +73,8 @@ def board(request: HttpRequest, actor: Actor) -> HttpResponse:
         "appeals": appeal_figures(actor, since=today - timedelta(days=30)),
         "received_today": count_received_since(actor, today),
         "reopens": reopen_rate(actor, since=today - timedelta(days=30)),
+        "deflection": deflection(since=(today - timedelta(days=30)).date(),
+                                 until=today.date()),
         "compliance": [r for r in compliance if r.rate is not None],
         "now": timezone.now(),
     })
