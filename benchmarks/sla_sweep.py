@@ -26,10 +26,10 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from kefu.audit.models import AuditEntry  # noqa: E402
+from kefu.jobs import sweep  # noqa: E402
 from kefu.notify.models import OutboxMessage  # noqa: E402
 from kefu.seeding.bulk import load_bulk  # noqa: E402
 from kefu.sla.models import SlaClock, SlaPolicy  # noqa: E402
-from kefu.jobs import sweep  # noqa: E402
 from kefu.workorders.choices import OPEN_STATUSES  # noqa: E402
 from kefu.workorders.models import TimelineEvent, WorkOrder  # noqa: E402
 

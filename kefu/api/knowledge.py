@@ -47,21 +47,21 @@ class ArticleIn(Schema):
                               valid_from=self.valid_from, valid_to=self.valid_to)
 
 
-class ReviewIn(Schema):
+class ArticleReviewIn(Schema):
     decision: str = Field(description="approve | reject")
     comment: str = Field("", max_length=2000, description="required to reject")
 
 
-class WithdrawIn(Schema):
+class ArticleWithdrawIn(Schema):
     reason: str = Field(max_length=2000)
 
 
-class FeedbackIn(Schema):
+class ArticleFeedbackIn(Schema):
     helpful: bool
     comment: str = Field("", max_length=2000)
 
 
-class VersionOut(Schema):
+class ArticleVersionOut(Schema):
     number: int
     status: str
     title: str
@@ -93,19 +93,19 @@ class ArticleOut(Schema):
 
 
 class ArticleDetailOut(ArticleOut):
-    versions: list[VersionOut]
+    versions: list[ArticleVersionOut]
 
     @staticmethod
     def resolve_versions(article: Article) -> list[ArticleVersion]:
         return versions(article)
 
 
-class ListIn(Schema):
+class ArticleListIn(Schema):
     status: str | None = Field(None, description="draft | in_review | published | expired | "
                                                  "withdrawn")
 
 
-class DeflectionIn(Schema):
+class DeflectionQuery(Schema):
     since: date | None = Field(None, description="default: 30 days ago")
     until: date | None = Field(None, description="default: today")
 
@@ -125,11 +125,11 @@ def _detail(article: Article, response: HttpResponse) -> Article:
 
 
 @router.get("/articles", response=list[ArticleOut], summary="Articles I may read or edit")
-def index(request: HttpRequest, q: Query[ListIn]) -> list[Article]:
+def index(request: HttpRequest, q: Query[ArticleListIn]) -> list[Article]:
     return list_articles(actor_of(request), status=q.status)
 
 
-@router.get("/articles/review-queue", response=list[VersionOut],
+@router.get("/articles/review-queue", response=list[ArticleVersionOut],
             summary="Versions waiting for my review (never my own)")
 def queue(request: HttpRequest) -> list[ArticleVersion]:
     return review_queue(actor_of(request))
@@ -172,7 +172,7 @@ def submit(request: HttpRequest, article_id: int, response: HttpResponse) -> Art
 
 @router.post("/articles/{article_id}/review", response=ArticleDetailOut,
              summary="Approve (publish) or reject the version in review; never your own")
-def review(request: HttpRequest, article_id: int, payload: ReviewIn,
+def review(request: HttpRequest, article_id: int, payload: ArticleReviewIn,
            response: HttpResponse) -> Article:
     actor = actor_of(request)
     if payload.decision not in ("approve", "reject"):
@@ -186,7 +186,7 @@ def review(request: HttpRequest, article_id: int, payload: ReviewIn,
 
 @router.post("/articles/{article_id}/withdraw", response=ArticleDetailOut,
              summary="Take a published article away from readers (If-Match)")
-def withdraw(request: HttpRequest, article_id: int, payload: WithdrawIn,
+def withdraw(request: HttpRequest, article_id: int, payload: ArticleWithdrawIn,
              response: HttpResponse) -> Article:
     actor = actor_of(request)
     actions.withdraw_article(actor=actor, article_id=article_id, reason=payload.reason,
@@ -196,7 +196,7 @@ def withdraw(request: HttpRequest, article_id: int, payload: WithdrawIn,
 
 @router.post("/articles/{article_id}/feedback", response={204: None},
              summary="Helpful or not")
-def feedback(request: HttpRequest, article_id: int, payload: FeedbackIn) -> Status[None]:
+def feedback(request: HttpRequest, article_id: int, payload: ArticleFeedbackIn) -> Status[None]:
     actions.record_feedback(actor=actor_of(request), article_id=article_id,
                             is_helpful=payload.helpful, comment=payload.comment)
     return Status(204, None)
@@ -204,7 +204,7 @@ def feedback(request: HttpRequest, article_id: int, payload: FeedbackIn) -> Stat
 
 @router.get("/deflection", response=DeflectionOut,
             summary="Questions solved on the portal without an agent")
-def deflection_figure(request: HttpRequest, q: Query[DeflectionIn]) -> dict[str, Any]:
+def deflection_figure(request: HttpRequest, q: Query[DeflectionQuery]) -> dict[str, Any]:
     actor_of(request)
     until = q.until or timezone.localdate()
     since = q.since or until - timedelta(days=30)

@@ -20,7 +20,7 @@ from kefu.workorders.searching import search_work_orders
 router = Router()
 
 
-class SearchIn(Schema):
+class SearchQueryIn(Schema):
     q: str = Field(max_length=MAX_QUERY_LENGTH, description="Chinese, English or digits; "
                    "every word must match")
     limit: int = Field(20, ge=1, le=50)
@@ -47,7 +47,7 @@ class WorkOrderHitOut(Schema):
 
 @router.get("/articles", response=list[ArticleHitOut],
             summary="Search articles (Chinese full text), best first")
-def search(request: HttpRequest, q: Query[SearchIn]) -> list[dict[str, Any]]:
+def search(request: HttpRequest, q: Query[SearchQueryIn]) -> list[dict[str, Any]]:
     actor = actor_of(request)
     hits = search_articles(actor, SearchQuery.parse(q.q), limit=q.limit)
     if not hits:
@@ -60,7 +60,7 @@ def search(request: HttpRequest, q: Query[SearchIn]) -> list[dict[str, Any]]:
 
 @router.get("/work-orders", response=list[WorkOrderHitOut],
             summary="Search work orders in my scope (title, content, replies, notes, numbers)")
-def search_orders(request: HttpRequest, q: Query[SearchIn]) -> list[dict[str, Any]]:
+def search_orders(request: HttpRequest, q: Query[SearchQueryIn]) -> list[dict[str, Any]]:
     hits = search_work_orders(actor_of(request), SearchQuery.parse(q.q), limit=q.limit)
     return [{"id": h.work_order.pk, "number": h.work_order.number, "title": h.work_order.title,
              "status": h.work_order.status, "rank": h.rank, "snippet": str(h.snippet)}
