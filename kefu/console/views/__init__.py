@@ -28,6 +28,8 @@ from kefu.console.views.knowledge import (
     cite,
     knowledge,
     knowledge_desk,
+    knowledge_export,
+    knowledge_import,
 )
 from kefu.console.views.links import link, split
 from kefu.console.views.orders import (
@@ -92,6 +94,8 @@ __all__ = [
     "intake",
     "knowledge",
     "knowledge_desk",
+    "knowledge_export",
+    "knowledge_import",
     "ledger",
     "ledger_csv",
     "legal_hold",

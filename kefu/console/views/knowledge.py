@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from kefu.console.error_handling import ErrorPage, renders_errors
 from kefu.console.views.base import detail_form, parse_datetime_local, parse_int, staff_view
-from kefu.errors import KefuError, NotFound
+from kefu.errors import REQUIRED, InvalidInput, KefuError, NotFound
 from kefu.knowledge import actions
 from kefu.knowledge.choices import ArticleStatus, Audience, SearchPlace, VersionStatus
 from kefu.knowledge.content import ArticleContent
@@ -33,10 +33,13 @@ from kefu.knowledge.queries import (
     titles,
     versions,
 )
+from kefu.knowledge.spreadsheet import ImportReport, export_articles, import_articles
 from kefu.orgs.actors import Actor
 from kefu.orgs.permissions import Capability, has_capability
 from kefu.search.query import SearchQuery
 from kefu.sla.calendar import SHANGHAI
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _search_page(request: HttpRequest, actor: Actor, *, hits: list[Any] | None = None,
@@ -72,12 +75,41 @@ def knowledge(request: HttpRequest, actor: Actor) -> HttpResponse:
     return _search_page(request, actor, hits=hits)
 
 
+def _desk(request: HttpRequest, actor: Actor, *, report: ImportReport | None = None,
+          error: KefuError | None = None) -> HttpResponse:
+    return render(request, "console/knowledge_desk.html", {
+        "actor": actor, "queue": review_queue(actor), "expiring": expiring(actor),
+        "gaps": gap_list(), "can_write": can_write_articles(actor), "report": report,
+        "error": error}, status=error.http_status if error else 200)
+
+
 @staff_view
 def knowledge_desk(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The editors' and reviewers' desk."""
-    return render(request, "console/knowledge_desk.html", {
-        "actor": actor, "queue": review_queue(actor), "expiring": expiring(actor),
-        "gaps": gap_list(), "can_write": can_write_articles(actor)})
+    return _desk(request, actor)
+
+
+@staff_view
+def knowledge_export(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The articles the actor edits, as xlsx, to edit and import back."""
+    can_write_articles(actor).enforce()
+    response = HttpResponse(export_articles(actor), content_type=XLSX)
+    stamp = f"{timezone.now().astimezone(SHANGHAI):%Y%m%d-%H%M}"
+    response["Content-Disposition"] = f'attachment; filename="articles-{stamp}.xlsx"'
+    return response
+
+
+@require_POST
+@staff_view
+@renders_errors(lambda request, error, actor: _desk(request, actor, error=error))
+def knowledge_import(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Articles from xlsx: a dry run reports each row's problems and writes nothing."""
+    can_write_articles(actor).enforce()
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise InvalidInput("请选择 xlsx 文件", "Choose an xlsx file", fields={"file": [REQUIRED]})
+    report = import_articles(actor, upload, dry_run=request.POST.get("dry_run") == "on")
+    return _desk(request, actor, report=report)
 
 
 def _content(post: Any) -> ArticleContent:
