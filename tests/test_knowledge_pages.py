@@ -4,6 +4,8 @@ FAQ with "this solved it" and "still need help"."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.test import Client
 from django.urls import reverse
 
@@ -144,3 +146,27 @@ def test_internal_and_expired_articles_are_not_on_the_portal(world: World) -> No
     assert answer.status_code == 404
 
 
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_pictures_are_checked_and_served_to_whoever_may_read(world: World, settings: Any,
+                                                             tmp_path: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    article = published(world)
+    editor = world.client_for("editor")
+    url = reverse("console:article_image_upload", args=[article.pk])
+    fake = SimpleUploadedFile("x.png", b"MZ\x90\x00" + b"\x00" * 64, content_type="image/png")
+    refused = editor.post(url, {"file": fake})
+    assert refused.status_code == 422 and "content does not match" in refused.content.decode()
+    editor.post(url, {"file": SimpleUploadedFile("map.png", PNG, content_type="image/png")})
+    [image] = article.images.all()
+    assert b"".join(Client().get(image.url).streaming_content) == PNG  # public: anyone
+    assert world.client_for("agent").get(image.url).status_code == 200
+    actions.withdraw_article(actor=world.reviewer, article_id=article.pk, reason="过时")
+    assert Client().get(image.url).status_code == 404
+    assert world.client_for("agent").get(image.url).status_code == 404
+    assert world.client_for("editor").get(image.url).status_code == 200

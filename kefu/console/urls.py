@@ -37,6 +37,8 @@ urlpatterns = [
     path("knowledge/<int:article_id>/feedback/", views.article_feedback,
          name="article_feedback"),
     path("knowledge/<int:article_id>/diff/", views.article_diff, name="article_diff"),
+    path("knowledge/<int:article_id>/images/", views.article_image_upload,
+         name="article_image_upload"),
     path("bulk/", views.bulk, name="bulk"),
     path("export.csv", views.export_csv, name="export"),
     path("find-phone/", views.find_by_phone, name="find_phone"),

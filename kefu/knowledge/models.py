@@ -123,6 +123,30 @@ class ArticleEvent(models.Model):
         return f"{self.action} KB-{self.article_id}"
 
 
+class ArticleImage(models.Model):
+    """A picture an article shows, uploaded by its editor and served by Kefu
+    (`content.IMAGE_PREFIX`): to staff who may read the article, to the public while the
+    article is on the portal."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="images")
+    file = models.FileField(upload_to="knowledge/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField()
+    uploaded_by_name = models.CharField(max_length=100)
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def url(self) -> str:
+        from kefu.knowledge.content import IMAGE_PREFIX
+
+        return f"{IMAGE_PREFIX}{self.pk}"
+
+
 class ArticleText(SearchText):
     """The published version's searchable text (kefu.search); none while nothing is
     published."""

@@ -20,6 +20,7 @@ from kefu.knowledge.content import plain_text
 from kefu.knowledge.models import (
     Article,
     ArticleCategory,
+    ArticleImage,
     ArticleText,
     ArticleVersion,
     SearchMiss,
@@ -84,6 +85,23 @@ def get_public_article(article_id: int) -> Article:
     if article is None:
         raise NotFound("文章不存在", "No such article")
     return article
+
+
+def image_for(user: object, image_id: int) -> ArticleImage:
+    """An article's picture for whoever asks: staff who may read the article, anyone while
+    the article is public and published; NotFound otherwise."""
+    from kefu.orgs.actors import NotAnActor, actor_for_user
+
+    try:
+        actor: Actor | None = actor_for_user(user)  # type: ignore[arg-type]
+    except NotAnActor:
+        actor = None
+    readable = (scoped_articles(actor).filter(status__in=READABLE) | editable_articles(actor)
+                if actor is not None and actor.is_staff else public_articles())
+    image = ArticleImage.objects.filter(pk=image_id, article__in=readable).first()
+    if image is None:
+        raise NotFound("图片不存在", "No such picture")
+    return image
 
 
 def versions(article: Article) -> list[ArticleVersion]:

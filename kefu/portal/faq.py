@@ -8,7 +8,13 @@ import secrets
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -20,6 +26,7 @@ from kefu.knowledge.content import plain_text
 from kefu.knowledge.queries import (
     categories,
     get_public_article,
+    image_for,
     public_articles,
     search_articles,
 )
@@ -102,3 +109,16 @@ def faq_unhelpful(request: HttpRequest, article_id: int) -> HttpResponse:
     actions.record_feedback(actor=None, article_id=article_id, is_helpful=False,
                             comment=request.POST.get("comment", ""), place=SearchPlace.PORTAL)
     return HttpResponseRedirect(_help_url(request.POST.get("q", "")))
+
+
+@portal_errors()
+def article_image(request: HttpRequest, image_id: int) -> HttpResponseBase:
+    """A picture of an article: to staff who may read the article, to anyone while the
+    article is on the portal; like a missing one otherwise."""
+    image = image_for(request.user, image_id)
+    response = FileResponse(image.file.open("rb"), content_type=image.content_type)
+    # The type was checked against the content on upload; never let a browser guess.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=300"
+    return response

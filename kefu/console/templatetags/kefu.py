@@ -139,7 +139,7 @@ def incident_mark(name: str) -> str:
 _ARTICLE_ACTIONS = {
     "created": _("新建"), "edited": _("修改"), "submitted": _("提交审核"),
     "approved": _("审核通过并发布"), "rejected": _("驳回"), "withdrawn": _("撤回"),
-    "expired": _("到期下线"), "expiry_warned": _("到期提醒"),
+    "expired": _("到期下线"), "expiry_warned": _("到期提醒"), "image_added": _("上传图片"),
 }
 
 

@@ -247,6 +247,18 @@ def article_withdraw(request: HttpRequest, actor: Actor, article_id: int) -> Htt
 
 @require_POST
 @staff_view
+@renders_errors(_page_again("images"))
+def article_image_upload(request: HttpRequest, actor: Actor, article_id: int) -> HttpResponse:
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise InvalidInput("请选择图片", "Choose a picture", fields={"file": [REQUIRED]})
+    actions.add_article_image(actor=actor, article_id=article_id, name=upload.name or "",
+                              content_type=upload.content_type or "", stream=upload)
+    return HttpResponseRedirect(reverse("console:article", args=[article_id]) + "#images")
+
+
+@require_POST
+@staff_view
 @renders_errors(_page_again("feedback"))
 def article_feedback(request: HttpRequest, actor: Actor, article_id: int) -> HttpResponse:
     actions.record_feedback(actor=actor, article_id=article_id,
