@@ -38,6 +38,7 @@ def test_feature_apps_declare_what_they_add_to_the_lifecycle(world: World) -> No
         "widens:scope": ["kefu.escalation.reactions.co_handled_by"],
         "holds:record_content": ["kefu.surveys.reactions.feedback_after_closure"],
         "adds:search_text": ["kefu.escalation.reactions.appeal_case_numbers"],
+        "widens:scope_of": ["kefu.escalation.reactions.co_handling_units"],
     }
 
 

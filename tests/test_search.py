@@ -149,3 +149,30 @@ def test_reindex_rebuilds_and_resumes(world: World, orders: dict[str, Any],
     assert found(world, world.supervisor, "宽带") == {"宽带报修无人上门"}
     call_command("reindex", stdout=out)
     assert WorkOrderText.objects.count() == 3
+
+
+def test_a_co_handling_unit_finds_what_it_co_handles(world: World) -> None:
+    from kefu.escalation.actions import decide_escalation
+    from kefu.orgs.choices import DepartmentKind, Role
+    from kefu.orgs.models import Department
+    from tests.conftest import make_staff
+    from tests.test_co_handling import apply, in_processing
+
+    network = Department.objects.create(unit=world.city, kind=DepartmentKind.NETWORK,
+                                        name="网络运维部")
+    billing = Department.objects.create(unit=world.district, kind=DepartmentKind.BILLING,
+                                        name="计费账务部")
+    clerk, _ = make_staff("district-clerk", Role.HANDLER, world.district)
+    wo = in_processing(world)
+    assert found(world, clerk, "信号差") == set()
+    request = apply(world, wo, network.pk, billing.pk)
+    decide_escalation(actor=world.manager, request_id=request.pk, is_approved=True)
+    # The district sees the city's work order through its sub-task (scoped_work_orders), and
+    # so does search, on either database's path.
+    assert found(world, clerk, "信号差") == {wo.title}
+
+
+def test_the_index_knows_who_sees_each_work_order(world: World, complaint: Any) -> None:
+    text = WorkOrderText.objects.get(pk=complaint.pk)
+    assert str(complaint.unit_id) in text.scope_units
+    assert str(world.city.pk) in text.scope_units  # the agent's, who owns it

@@ -50,6 +50,18 @@ def co_handled_by(units: list[int]) -> QuerySet[Any, Any]:
     return CoHandlingTask.objects.filter(department__unit_id__in=units).values("work_order_id")
 
 
+@reactions.widens_scope_of
+def co_handling_units(work_orders: list[WorkOrder]) -> dict[int, set[int]]:
+    """The units whose departments co-handle these work orders (the other direction of
+    `co_handled_by`)."""
+    units: dict[int, set[int]] = {}
+    for wo_id, unit_id in (CoHandlingTask.objects
+                           .filter(work_order_id__in=[wo.pk for wo in work_orders])
+                           .values_list("work_order_id", "department__unit_id")):
+        units.setdefault(wo_id, set()).add(unit_id)
+    return units
+
+
 reactions.after_breaches(open_breach_supervision)
 reactions.takes_appeals(take_appeal)
 

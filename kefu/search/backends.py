@@ -71,6 +71,27 @@ def drop_index(connection: BaseDatabaseWrapper, table: str) -> None:
             cursor.execute(f"DROP TABLE {fts_table(table)}")
 
 
+def restore_sqlite_triggers(connection: BaseDatabaseWrapper, table: str, key: str) -> None:
+    """SQLite alters a table by copying it to a new one, which loses its triggers: a
+    migration that changes a text table calls this after, to put them back and rebuild the
+    FTS5 table from the rows."""
+    if connection.vendor != "sqlite":
+        return
+    fts = fts_table(table)
+    with connection.cursor() as cursor:
+        for trigger in ("inserted", "deleted", "updated"):
+            cursor.execute(f"DROP TRIGGER IF EXISTS {table}_{trigger}")
+        for sql in _sqlite_create(table, key)[1:]:
+            cursor.execute(sql)
+        cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+
+
+def after_altering(table: str, key: str) -> RunPython:
+    """The migration operation to follow a change of a text table's columns with."""
+    return RunPython(lambda apps, editor: restore_sqlite_triggers(editor.connection, table, key),
+                     RunPython.noop)
+
+
 def index_operation(table: str, key: str) -> RunPython:
     """The migration operation that creates (and on the way back drops) the index."""
     return RunPython(lambda apps, editor: create_index(editor.connection, table, key),

@@ -376,6 +376,9 @@ class WorkOrderText(SearchText):
 
     work_order = models.OneToOneField(WorkOrder, on_delete=models.CASCADE, primary_key=True,
                                       related_name="search_text")
+    # The units whose staff see the work order (`searching.Document`), so a search keeps to
+    # a scope on this row alone.
+    scope_units = models.JSONField(default=list)
 
     def __str__(self) -> str:
         return f"text of {self.work_order_id}"

@@ -59,6 +59,9 @@ ScopeWidening = Callable[[list[int]], "QuerySet[Any, Any]"]
 # More searchable text the apps keep for work orders, by work order id (an appeal's
 # regulator case number, its reason).
 SearchText = Callable[[list[WorkOrder]], dict[int, list[str]]]
+# The units whose staff see these work orders through an app, by work order id: the other
+# direction of a scope widening, kept in the search index.
+ScopeUnits = Callable[[list[WorkOrder]], dict[int, set[int]]]
 # The required record items (001 §4.4.1) an app holds for a work order, e.g. the customer's
 # feedback and score from a survey answered after closure.
 RecordContent = Callable[[WorkOrder], set[str]]
@@ -70,6 +73,7 @@ _appeal_takers: list[AppealTaker] = []
 _scope_widenings: list[ScopeWidening] = []
 _record_contents: list[RecordContent] = []
 _search_texts: list[SearchText] = []
+_scope_units: list[ScopeUnits] = []
 
 
 def _known(names: tuple[str, ...]) -> tuple[str, ...]:
@@ -113,6 +117,21 @@ def widens_scope(fn: ScopeWidening) -> ScopeWidening:
     if fn not in _scope_widenings:
         _scope_widenings.append(fn)
     return fn
+
+
+def widens_scope_of(fn: ScopeUnits) -> ScopeUnits:
+    """Declare, for a scope widening, which units' staff see given work orders through it."""
+    if fn not in _scope_units:
+        _scope_units.append(fn)
+    return fn
+
+
+def scope_units_added(work_orders: list[WorkOrder]) -> dict[int, set[int]]:
+    added: dict[int, set[int]] = {}
+    for fn in _scope_units:
+        for work_order_id, units in fn(work_orders).items():
+            added.setdefault(work_order_id, set()).update(units)
+    return added
 
 
 def scope_widenings() -> tuple[ScopeWidening, ...]:
@@ -189,6 +208,7 @@ def registered() -> dict[str, list[str]]:
     listing["after:breaches"] = [name(fn) for fn in _breach_reactions]
     listing["takes:appeals"] = [name(fn) for fn in _appeal_takers]
     listing["widens:scope"] = [name(fn) for fn in _scope_widenings]
+    listing["widens:scope_of"] = [name(fn) for fn in _scope_units]
     listing["holds:record_content"] = [name(fn) for fn in _record_contents]
     listing["adds:search_text"] = [name(fn) for fn in _search_texts]
     return {key: value for key, value in sorted(listing.items()) if value}

@@ -4,8 +4,9 @@ ranked search through the actor's scope."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -14,6 +15,7 @@ from django.utils.safestring import SafeString
 
 from kefu.customers.masking import mask_text
 from kefu.orgs.actors import Actor
+from kefu.orgs.models import Staff
 from kefu.search import backends, index
 from kefu.search.query import MAX_QUERY_LENGTH, MAX_QUERY_WORDS, SearchQuery, snippet
 from kefu.search.segmenter import query_words
@@ -28,41 +30,72 @@ BATCH = 500
 _TEXT_FIELDS = ("number", "archive_number", "title", "content", "findings", "closing_note")
 
 
-def documents(work_order_ids: Iterable[int], *,
-              new: Iterable[WorkOrder] = ()) -> dict[int, str]:
-    """The searchable text of each work order: number, title, the customer's words, what was
+@dataclass(frozen=True)
+class Document:
+    """What the index keeps of a work order: its text, and the units whose staff see it (its
+    own, its owner's and handler's, and what the apps add, such as co-handling
+    departments'), so a search can keep to a scope without reading the work orders."""
+
+    text: str
+    scope_units: list[str]
+
+
+def documents(work_order_ids: Iterable[int], *, new: Iterable[WorkOrder] = (),
+              staff_units: Mapping[int, int | None] | None = None) -> dict[int, Document]:
+    """The document of each work order: number, title, the customer's words, what was
     found, answered and noted, and what the apps add (an appeal's case number). Anonymised
     work orders have none. `new` are work orders created in the change under way: their
-    row is at hand and nothing hangs off it yet, so they cost no read."""
+    row is at hand and nothing hangs off it yet, so they cost no read; `staff_units` are the
+    units of staff already known (the change's actors)."""
     fresh = {wo.pk: wo for wo in new}
     rows = [wo for wo in fresh.values() if not wo.is_anonymised]
     if ids := [pk for pk in work_order_ids if pk not in fresh]:
         rows += WorkOrder.objects.filter(pk__in=ids, is_anonymised=False).only(
-            "pk", "kind", *_TEXT_FIELDS)
+            "pk", "kind", "unit_id", "owner_id", "handler_id", *_TEXT_FIELDS)
     parts = {wo.pk: [str(getattr(wo, name)) for name in _TEXT_FIELDS if getattr(wo, name)]
              for wo in rows}
-    if old := [pk for pk in parts if pk not in fresh]:
-        for wo_id, *texts in (Reply.objects.filter(work_order_id__in=old)
+    old = [wo for wo in rows if wo.pk not in fresh]
+    if old:
+        for wo_id, *texts in (Reply.objects.filter(work_order_id__in=[wo.pk for wo in old])
                               .values_list("work_order_id", "result", "process_summary",
                                            "measures", "suggestions", "cause_analysis")):
             parts[wo_id].extend(t for t in texts if t)
         for wo_id, note in (TimelineEvent.objects
-                            .filter(work_order_id__in=old, event_type=EventType.NOTE_ADDED)
+                            .filter(work_order_id__in=[wo.pk for wo in old],
+                                    event_type=EventType.NOTE_ADDED)
                             .values_list("work_order_id", "note")):
             parts[wo_id].append(note)
     for wo_id, added in reactions.search_text_added(rows).items():
         if wo_id in parts:
             parts[wo_id].extend(added)
-    return {pk: "\n".join(texts) for pk, texts in parts.items()}
+    scopes = _scope_units(rows, old, staff_units or {})
+    return {pk: Document("\n".join(texts), scopes[pk]) for pk, texts in parts.items()}
 
 
-def reindex(work_order_ids: Iterable[int], *, new: Iterable[WorkOrder] = ()) -> None:
+def _scope_units(rows: list[WorkOrder], old: list[WorkOrder],
+                 known: Mapping[int, int | None]) -> dict[int, list[str]]:
+    """Each work order's own unit, its owner's and handler's units, and the units the apps
+    add (only for work orders older than the change: a new one has nothing else yet)."""
+    people = {p for wo in rows for p in (wo.owner_id, wo.handler_id) if p is not None}
+    units = {p: u for p, u in known.items() if p in people}
+    if missing := people - units.keys():
+        units |= dict(Staff.objects.filter(pk__in=missing).values_list("pk", "unit_id"))
+    added = reactions.scope_units_added(old) if old else {}
+    # Strings: PostgreSQL's jsonb "any of these" test (?|) compares string elements.
+    return {wo.pk: [str(u) for u in sorted(
+        {u for u in (wo.unit_id, units.get(wo.owner_id or 0), units.get(wo.handler_id or 0))
+         if u is not None} | added.get(wo.pk, set()))] for wo in rows}
+
+
+def reindex(work_order_ids: Iterable[int], *, new: Iterable[WorkOrder] = (),
+            staff_units: Mapping[int, int | None] | None = None) -> None:
     """Index the work orders again from their rows; drop the entries of those gone or
     anonymised."""
     new = list(new)
     ids = set(work_order_ids) | {wo.pk for wo in new}
-    docs = documents(ids, new=new)
-    index.put(WorkOrderText, docs)
+    docs = documents(ids, new=new, staff_units=staff_units)
+    index.put(WorkOrderText, {pk: d.text for pk, d in docs.items()},
+              extra={pk: {"scope_units": d.scope_units} for pk, d in docs.items()})
     if gone := ids - docs.keys():
         index.remove(WorkOrderText, gone)
 
@@ -118,11 +151,32 @@ def search_work_orders(actor: Actor, query: SearchQuery, *, limit: int = 20) -> 
     scope, each with a snippet of its masked text: search shows nothing the list would not."""
     from kefu.workorders.queries import scoped_work_orders
 
-    newest = (scoped_work_orders(actor)
-              .filter(pk__in=RawSQL(*backends.matching_ids(connection, WorkOrderText, query)))
-              .order_by("-id").values_list("id", flat=True)[:RANKED_AMONG])
-    rows = list(matching(WorkOrder.objects.filter(pk__in=list(newest)), query)
+    scoped = scoped_work_orders(actor)
+    newest = (_newest_on_postgres(actor, query) if connection.vendor == "postgresql"
+              and actor.is_staff else list(
+                  scoped.filter(pk__in=RawSQL(*backends.matching_ids(connection, WorkOrderText,
+                                                                      query)))
+                  .order_by("-id").values_list("id", flat=True)[:RANKED_AMONG]))
+    # The index's scope only narrows what is read; the scope itself decides what is shown.
+    rows = list(matching(scoped.filter(pk__in=newest), query)
                 .only(*_HIT_FIELDS).order_by("-search_rank", "-id")[: max(1, min(limit, 100))])
-    texts = documents([wo.pk for wo in rows])
+    docs = documents([wo.pk for wo in rows])
     return [Hit(wo, float(getattr(wo, "search_rank", 0.0)),
-                snippet(mask_text(texts.get(wo.pk, wo.title)), query)) for wo in rows]
+                snippet(mask_text(docs[wo.pk].text if wo.pk in docs else wo.title), query))
+            for wo in rows]
+
+
+def _newest_on_postgres(actor: Actor, query: SearchQuery) -> list[int]:
+    """The newest matches from the index alone: walking it newest first for a common word,
+    or from its GIN index for a rare one, with the scope read off each row."""
+    from kefu.orgs.queries import unit_ids_in_scope
+
+    table = WorkOrderText._meta.db_table
+    sql = f"SELECT work_order_id FROM {table} WHERE vector @@ to_tsquery('simple', %s)"
+    params: list[Any] = [backends.tsquery(query)]
+    if actor.unit_path.count("/") != 1:  # head office sees every unit (scoped_work_orders)
+        sql += " AND scope_units ?| %s"
+        params.append([str(u) for u in unit_ids_in_scope(actor)])
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} ORDER BY work_order_id DESC LIMIT %s", [*params, RANKED_AMONG])
+        return [row[0] for row in cursor.fetchall()]

@@ -57,9 +57,10 @@ Row = TypeVar("Row", bound=Model)
 _pending_audits: ContextVar[list[AuditRecord] | None] = ContextVar("pending_audits",
                                                                     default=None)
 # The work orders the change under way recorded events for, indexed again at its end, each
-# with whether the change created it.
+# with whether the change created it; and the units of the staff who acted in it.
 _changed: ContextVar[dict[WorkOrder, bool] | None] = ContextVar("changed_work_orders",
                                                                 default=None)
+_acting: ContextVar[dict[int, int | None] | None] = ContextVar("acting_staff", default=None)
 
 
 @contextmanager
@@ -72,14 +73,17 @@ def change() -> Iterator[None]:
     with transaction.atomic(durable=True):
         token = _pending_audits.set([])
         changed = _changed.set({})
+        acting = _acting.set({})
         try:
             yield
             if work_orders := _changed.get():
                 searching.reindex([wo.pk for wo, new in work_orders.items() if not new],
-                                  new=[wo for wo, new in work_orders.items() if new])
+                                  new=[wo for wo, new in work_orders.items() if new],
+                                  staff_units=_acting.get())
             if records := _pending_audits.get():
                 record_audits(records)
         finally:
+            _acting.reset(acting)
             _changed.reset(changed)
             _pending_audits.reset(token)
 
@@ -240,6 +244,8 @@ def record_event(
 ) -> TimelineEvent:
     if (changed := _changed.get()) is not None:
         changed[wo] = changed.get(wo, False) or event_type == EventType.CREATED
+        if actor.staff_id is not None and (acting := _acting.get()) is not None:
+            acting[actor.staff_id] = actor.unit_id
     return TimelineEvent.objects.create(
         work_order=wo, at=timezone.now(), event_type=event_type,
         transition=transition.name if transition else "",
