@@ -2,6 +2,7 @@
 
 import os
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from gunicorn.glogging import Logger
@@ -17,6 +18,25 @@ worker_class = "gthread"
 accesslog = os.environ.get("KEFU_ACCESS_LOG", "-")
 timeout = 60
 graceful_timeout = 20
+
+
+# The demo loader `when_ready` starts on first start (decision 0021), stopped with the server.
+_demo_loader: Any = None
+
+
+def when_ready(server: object) -> None:
+    """Serve first: the login page answers while the demo's work orders load beside it."""
+    global _demo_loader
+    from django.conf import settings
+
+    from kefu.seeding.progress import start_demo_loader
+
+    _demo_loader = start_demo_loader(Path(settings.DATA_DIR))
+
+
+def on_exit(server: object) -> None:
+    if _demo_loader is not None and _demo_loader.poll() is None:
+        _demo_loader.terminate()
 
 
 def post_worker_init(worker: object) -> None:

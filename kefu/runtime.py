@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 
+from django.conf import settings
 from django.db import close_old_connections
 
 from kefu.jobs import JOBS, Job
+from kefu.seeding.progress import is_demo_loading
 
 log = logging.getLogger("kefu.runtime")
 
@@ -19,8 +22,17 @@ _started = threading.Event()
 _stop = threading.Event()
 
 
+def is_due(job: Job) -> bool:
+    """Whether the job may run now: the clock sweeps wait while the demo loads beside the
+    server, whose loader ends with the sweep that brings the demo to now."""
+    return not (job.waits_for_demo and is_demo_loading(Path(settings.DATA_DIR)))
+
+
 def _loop(job: Job) -> None:
     while not _stop.is_set():
+        if not is_due(job):
+            _stop.wait(2.0)
+            continue
         close_old_connections()
         try:
             job.run()

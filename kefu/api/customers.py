@@ -20,7 +20,8 @@ class CustomerQuery(Schema):
     limit: int = 50
 
 
-@router.get("", response=list[CustomerOut], summary="Customers in my scope")
+@router.get("", response=list[CustomerOut],
+            summary="My units' customers; by `phone`, that number's customer in any unit")
 def customers(request: HttpRequest, filters: Query[CustomerQuery]) -> list[Customer]:
     actor = actor_of(request)
     qs = find_customers_by_phone(actor, filters.phone) if filters.phone else list_customers(actor)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -11,12 +12,20 @@ from django.contrib.auth import logout
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from kefu.console.security import admit_sign_in, signed_in
+from kefu.seeding.progress import read_demo_load
 
 SESSION_STARTED = "kefu_session_started"
+
+
+def demo_progress(request: HttpRequest) -> HttpResponse:
+    """The login page's line on the demo load, polled while it lasts (empty once done)."""
+    return render(request, "console/_demo_progress.html",
+                  {"demo_load": read_demo_load(Path(settings.DATA_DIR))})
 
 
 def _client(request: HttpRequest) -> str:
@@ -26,6 +35,11 @@ def _client(request: HttpRequest) -> str:
 
 class StaffLoginView(LoginView):
     template_name = "console/login.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        # On first start the demo's work orders load behind the server: say how far.
+        return {**super().get_context_data(**kwargs),
+                "demo_load": read_demo_load(Path(settings.DATA_DIR))}
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         username = request.POST.get("username", "")

@@ -2,13 +2,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from kefu.console import views
-from kefu.console.auth import StaffLoginView
+from kefu.console.auth import StaffLoginView, demo_progress
 
 app_name = "console"
 
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("login/", StaffLoginView.as_view(), name="login"),
+    path("login/demo-progress/", demo_progress, name="demo_progress"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("new/", views.intake, name="intake"),
     path("sla/", views.sla_report, name="sla"),

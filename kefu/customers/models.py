@@ -28,7 +28,8 @@ class Customer(models.Model):
     name = EncryptedTextField(_("姓名"))
     phone = EncryptedTextField(_("手机号码"))
     # HMAC of the normalised phone number: exact lookup without storing the number in clear.
-    phone_digest = models.CharField(max_length=64, db_index=True, editable=False)
+    # Its unique constraint is the index of that lookup.
+    phone_digest = models.CharField(max_length=64, editable=False)
     id_number = EncryptedTextField(_("身份证号码"), blank=True)
     address = EncryptedTextField(_("地址"), blank=True)
     email = EncryptedTextField(_("电子邮箱"), blank=True)
@@ -49,6 +50,11 @@ class Customer(models.Model):
     class Meta:
         verbose_name = _("客户")
         verbose_name_plural = _("客户")
+        constraints = [
+            # One customer per mobile number across the operator (SPEC §15): an agent of any
+            # unit who takes a call from a known number finds that customer.
+            models.UniqueConstraint(fields=["phone_digest"], name="customer_one_per_number"),
+        ]
 
     def __str__(self) -> str:
         from kefu.customers.masking import mask_name

@@ -1,4 +1,4 @@
-"""Chinese full-text search on the database's own machinery (decision 0019).
+"""Chinese full-text search on the database's own machinery (decision 0020).
 
 Text is segmented at write time (`segmenter`), stored as two token strings per document in
 `SearchEntry`, and indexed by PostgreSQL (`simple` tsvector, GIN) or SQLite (FTS5); queries

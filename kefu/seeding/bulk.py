@@ -87,14 +87,21 @@ def _ensure_customers(target: int, rng: random.Random) -> list[tuple[int, int, s
     districts = list(OrgUnit.objects.filter(level="district").select_related("parent"))
     regions = {pcode: region for (pcode, *_, region) in TREE}
     batch: list[Customer] = []
+    # One customer per number (SPEC §15): a number drawn twice is drawn again.
+    taken = set(Customer.objects.values_list("phone_digest", flat=True))
     for index in range(have, target):
         district = rng.choice(districts)
         province_code = district.code.split("-")[0]
         province_name = district.parent.parent.name[:-2] if district.parent and \
             district.parent.parent else ""
         city_name = district.parent.name[:-3] if district.parent else ""
+        name = person_name(rng)
+        phone = mobile(rng)
+        while digest(phone) in taken:
+            phone = mobile(rng)
+        taken.add(digest(phone))
         details = clean_customer_details(CustomerDetails(
-            name=person_name(rng), phone=mobile(rng),
+            name=name, phone=phone,
             id_number=id_number(rng, regions.get(province_code, "440000")[:2] + "0101"),
             address=street_address(rng, province_name, city_name, district.name[len(city_name):-3]),
         ))

@@ -5,27 +5,32 @@ from __future__ import annotations
 
 import random
 import secrets
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
 from kefu.customers.actions import CustomerDetails, create_customer
 from kefu.customers.models import Customer
-from kefu.notify.actions import set_aside_pending_messages
+from kefu.jobs import sweep
+from kefu.notify.actions import messages_held_back
 from kefu.orgs.actors import SYSTEM, Actor, actor_for_user
-from kefu.orgs.choices import DepartmentKind, Role
+from kefu.orgs.choices import DepartmentKind, Role, UnitLevel
 from kefu.orgs.models import Department, OrgUnit, Staff
 from kefu.seeding.incidents import seed_demo_incidents
 from kefu.seeding.knowledge import seed_demo_articles
 from kefu.seeding.orgtree import build_org_tree
 from kefu.seeding.people import id_number, mobile, person_name, street_address
+from kefu.seeding.progress import DemoLoad, finish_demo_load, read_demo_load, write_demo_load
 from kefu.surveys.actions import record_return_visit
 from kefu.surveys.models import ReturnVisit, VisitStatus
 from kefu.workorders import actions
@@ -33,6 +38,8 @@ from kefu.workorders.choices import Channel, Severity, WorkOrderKind
 from kefu.workorders.models import Category, WorkOrder
 
 User = get_user_model()
+
+SEED = 20261122
 
 DEMO_ROLES = [
     # username, role, where (province index or "hq" or city index), department
@@ -109,102 +116,160 @@ class Desk:
     handler_staff_id: int
 
 
-def _user(username: str, password: str | None) -> Any:
-    user = User(username=username)
-    if password:
-        user.set_password(password)
-    else:
-        user.set_unusable_password()
-    user.save()
-    return user
-
-
 def _staff(username: str, role: Role, unit: OrgUnit, kind: DepartmentKind, name: str,
-           number: int, password: str | None = None, is_admin: bool = False) -> Staff:
-    user = _user(username, password)
-    if is_admin:
-        User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
+           number: int, is_admin: bool = False) -> Staff:
+    """A member of staff whose login has no password yet (`begin_demo` sets the demo's)."""
+    user = User(username=username, is_staff=is_admin, is_superuser=is_admin)
+    user.set_unusable_password()
+    user.save()
     department = Department.objects.filter(unit=unit, kind=kind).first()
     return Staff.objects.create(user=user, unit=unit, department=department, role=role,
                                 display_name=name, employee_no=f"E{number:06d}")
 
 
-def seed_demo(*, data_dir: Path, work_orders: int = 1000, seed: int = 20261122) -> Path:
-    """Load the demo data once; returns the path of the file with the demo logins."""
+def seed_demo(*, data_dir: Path, work_orders: int = 1000, seed: int = SEED) -> Path:
+    """Load the whole demo now; returns the path of the file with the demo logins."""
+    path = begin_demo(data_dir=data_dir, work_orders=work_orders, seed=seed)
+    load_demo_history(data_dir)
+    return path
+
+
+def begin_demo(*, data_dir: Path, work_orders: int = 1000, seed: int = SEED) -> Path:
+    """What people need to sign in: the organisation, one login per role, the customers and
+    the logins file (returned). Their history, `work_orders` taken through the lifecycle, is
+    left to `load_demo_history`, and noted as under way in the data directory."""
     rng = random.Random(seed)
-    logins: list[tuple[str, str, str]] = []
-    with transaction.atomic():
-        units = build_org_tree()
-        guangzhou = units.cities[0]
-        number = 1
-        for username, role, where, kind in DEMO_ROLES:
-            unit = {"city": guangzhou, "province": units.provinces[0], "hq": units.hq}[where]
-            password = secrets.token_urlsafe(9)
-            _staff(username, role, unit, kind, person_name(rng), number, password,
-                   is_admin=role == Role.ADMIN)
-            logins.append((username, password, str(role)))
-            number += 1
-        archivists = {units.provinces[0].pk: Staff.objects.get(user__username="archivist")}
-        for province in units.provinces[1:]:
-            archivists[province.pk] = _staff(f"{province.code.lower()}-archivist",
-                                             Role.ARCHIVIST, province,
-                                             DepartmentKind.CUSTOMER_SERVICE, person_name(rng),
-                                             number)
-            number += 1
-        desks: dict[int, Desk] = {}
-        for city in units.cities:
-            if city == guangzhou:
-                people = {r: Staff.objects.get(user__username=r) for r in
-                          ("agent", "handler", "supervisor")}
-            else:
-                people = {}
-                for role in (Role.AGENT, Role.HANDLER, Role.SUPERVISOR):
-                    people[str(role)] = _staff(f"{city.code.lower()}-{role}", role, city,
-                                               DepartmentKind.CUSTOMER_SERVICE,
-                                               person_name(rng), number)
-                    number += 1
-            archivist = archivists[city.parent_id]  # type: ignore[index]
-            desks[city.pk] = Desk(
-                agent=actor_for_user(people["agent"].user),
-                handler=actor_for_user(people["handler"].user),
-                supervisor=actor_for_user(people["supervisor"].user),
-                archivist=actor_for_user(archivist.user),
-                handler_staff_id=people["handler"].pk,
-            )
-        customers = []
-        for index in range(200):
-            district = rng.choice(units.districts)
-            province_name, city_name, district_name, region = units.places[district.pk]
-            details = CustomerDetails(
-                name=person_name(rng), phone=mobile(rng), id_number=id_number(rng, region),
-                address=street_address(rng, province_name, city_name, district_name),
-                email=f"user{index:03d}@example.com" if rng.random() < 0.3 else "",
-            )
-            customers.append(create_customer(actor=SYSTEM, details=details, unit=district))
-        portal_customer = customers[0]
-        password = secrets.token_urlsafe(9)
-        portal_user = _user("customer", password)
-        Customer.objects.filter(pk=portal_customer.pk).update(user=portal_user)
-        logins.append(("customer", password, "customer"))
-    categories = {c.code: c for c in Category.objects.all()}
-    for index in range(work_orders):
-        customer = customers[index % len(customers)] if index < 400 else rng.choice(customers)
-        _demo_work_order(rng, customer, desks, categories, index)
-    seed_demo_incidents(desks[guangzhou.pk].supervisor,
-                        next(d.pk for d in units.districts if d.parent_id == guangzhou.pk))
-    seed_demo_articles(*(actor_for_user(Staff.objects.get(user__username=name).user)
-                         for name in ("editor", "reviewer")))
-    # The demo's history happened before this installation existed: its messages are kept as
-    # records but marked undelivered, instead of flooding the SMS gateway on first start.
-    set_aside_pending_messages(reason="demo data: not delivered")
-    path = data_dir / "demo-logins.txt"
+    passwords = {username: secrets.token_urlsafe(9) for username, *_ in DEMO_ROLES}
+    # PBKDF2 lets go of the GIL: the ten demo passwords hash on other threads while the
+    # organisation and the customers are written, instead of adding 2-3 s to the first start.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        hashed = {username: pool.submit(make_password, password)
+                  for username, password in passwords.items()}
+        with transaction.atomic():
+            portal_customer, customers = _people(rng)
+            for username, password in hashed.items():
+                User.objects.filter(username=username).update(password=password.result())
+    # The knowledge base is there from the first sign-in: a few actions, well under a second.
+    with messages_held_back("demo data: not delivered"):
+        seed_demo_articles(*(actor_for_user(Staff.objects.get(user__username=name).user)
+                             for name in ("editor", "reviewer")))
     data_dir.mkdir(parents=True, exist_ok=True)
+    write_demo_load(data_dir, DemoLoad(
+        seed=seed, total=work_orders, done=0, first_customer_id=customers[0].pk,
+        last_customer_id=customers[-1].pk))
     portal = data_dir / "demo-portal.txt"
     portal.write_text(f"{portal_customer.phone}\n", encoding="utf-8")
     portal.chmod(0o600)
-    path.write_text("".join(f"{u} {p} {r}\n" for u, p, r in logins), encoding="utf-8")
+    # A customer has no password: the portal signs them in with their number and a code
+    # sent by SMS, which the default gateway writes to sms.log.
+    sms_log = data_dir / "sms.log"
+    lines = [f"{username} {passwords[username]} {role}" for username, role, *_ in DEMO_ROLES]
+    lines.append(f"customer {portal_customer.phone} customer — /portal/ 手机号码 + 短信验证码"
+                 f"（见 {sms_log}）· mobile number + the SMS code written to {sms_log}")
+    path = data_dir / "demo-logins.txt"
+    path.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
     path.chmod(0o600)
     return path
+
+
+def _people(rng: random.Random) -> tuple[Customer, list[Customer]]:
+    """The organisation, its staff and the customers; returns the portal's demo customer,
+    who lives in the demo staff's city, and all the customers."""
+    units = build_org_tree()
+    guangzhou = units.cities[0]
+    number = 1
+    for username, role, where, kind in DEMO_ROLES:
+        unit = {"city": guangzhou, "province": units.provinces[0], "hq": units.hq}[where]
+        _staff(username, role, unit, kind, person_name(rng), number, is_admin=role == Role.ADMIN)
+        number += 1
+    for province in units.provinces[1:]:
+        _staff(f"{province.code.lower()}-archivist", Role.ARCHIVIST, province,
+               DepartmentKind.CUSTOMER_SERVICE, person_name(rng), number)
+        number += 1
+    for city in units.cities[1:]:
+        for role in (Role.AGENT, Role.HANDLER, Role.SUPERVISOR):
+            _staff(f"{city.code.lower()}-{role}", role, city, DepartmentKind.CUSTOMER_SERVICE,
+                   person_name(rng), number)
+            number += 1
+    customers: list[Customer] = []
+    phones: set[str] = set()
+    for index in range(200):
+        district = rng.choice(units.districts)
+        province_name, city_name, district_name, region = units.places[district.pk]
+        name = person_name(rng)
+        phone = mobile(rng)
+        while phone in phones:  # one customer per number (SPEC §15)
+            phone = mobile(rng)
+        phones.add(phone)
+        details = CustomerDetails(
+            name=name, phone=phone, id_number=id_number(rng, region),
+            address=street_address(rng, province_name, city_name, district_name),
+            email=f"user{index:03d}@example.com" if rng.random() < 0.3 else "",
+        )
+        customers.append(create_customer(actor=SYSTEM, details=details, unit=district))
+    # The README's journey: the demo agent takes a complaint from the portal's customer, who
+    # then follows it on the portal. Guangzhou's desk handles its own districts' customers.
+    portal_customer = next(c for c in customers if c.unit.parent_id == guangzhou.pk)
+    return portal_customer, customers
+
+
+def _desks() -> dict[int, Desk]:
+    """Each city's desk, from the staff `begin_demo` created."""
+    # Descending, so the first of each role in a unit is the one kept.
+    staff = {(s.unit_id, str(s.role)): s for s in Staff.objects.select_related("user", "unit")
+             .order_by("-id")}
+    desks: dict[int, Desk] = {}
+    for city in OrgUnit.objects.filter(level=UnitLevel.CITY):
+        people = {role: staff[(city.pk, role)] for role in ("agent", "handler", "supervisor")}
+        archivist = staff[(city.parent_id or 0, "archivist")]
+        desks[city.pk] = Desk(
+            agent=actor_for_user(people["agent"].user),
+            handler=actor_for_user(people["handler"].user),
+            supervisor=actor_for_user(people["supervisor"].user),
+            archivist=actor_for_user(archivist.user),
+            handler_staff_id=people["handler"].pk,
+        )
+    return desks
+
+
+def load_demo_history(data_dir: Path, *, progress: Callable[[str], None] | None = None) -> None:
+    """The demo's history, from where its load stands: each work order taken through the
+    lifecycle actions at simulated past moments, then the incidents, then the sweep that
+    brings every clock to now (warnings, breaches, auto-closures). It happened before this
+    installation, so its messages are recorded and never sent. The note in the data directory
+    advances after each work order, so an interrupted load resumes with the next one, and is
+    removed at the end. Nothing to do when no load is under way."""
+    load = read_demo_load(data_dir)
+    if load is None:
+        finish_demo_load(data_dir)  # none begun, or a file no load could resume from
+        return
+    customers = list(Customer.objects.filter(
+        pk__range=(load.first_customer_id, load.last_customer_id)).select_related("unit")
+        .order_by("id"))
+    desks = _desks()
+    categories = {c.code: c for c in Category.objects.all()}
+    started = time.monotonic()
+    with messages_held_back("demo data: not delivered"):
+        for index in range(load.done, load.total):
+            # One generator per work order: the same demo whether the load ran at once or
+            # resumed after an interruption.
+            rng = random.Random(f"{load.seed}:{index}")
+            customer = customers[index % len(customers)] if index < 400 \
+                else rng.choice(customers)
+            _demo_work_order(rng, customer, desks, categories, index)
+            load = replace(load, done=index + 1)
+            write_demo_load(data_dir, load)
+            if progress is not None and (load.done % 100 == 0 or load.done == load.total):
+                progress(f"demo data: {load.done:,}/{load.total:,} work orders "
+                         f"({time.monotonic() - started:.0f} s)")
+        if not load.has_incidents:
+            supervisor = Staff.objects.select_related("user").get(user__username="supervisor")
+            seed_demo_incidents(actor_for_user(supervisor.user), OrgUnit.objects.filter(
+                parent_id=supervisor.unit_id).order_by("id").values_list("id", flat=True)[0])
+            load = replace(load, has_incidents=True)
+            write_demo_load(data_dir, load)
+        sweep(timezone.now())
+    finish_demo_load(data_dir)
 
 
 def _desk_for(customer: Customer, desks: dict[int, Desk]) -> Desk:

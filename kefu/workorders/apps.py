@@ -13,3 +13,6 @@ class WorkOrdersConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("reactions")
+        # Declares to the customers app, which may not import the kernel, that staff open the
+        # customers whose work orders their scope holds.
+        import kefu.workorders.queries  # noqa: F401

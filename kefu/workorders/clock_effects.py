@@ -17,6 +17,7 @@ from django.utils import timezone
 from kefu.audit.actions import AuditRecord
 from kefu.audit.choices import AuditAction
 from kefu.db import insert_rows
+from kefu.notify.actions import outbox_state
 from kefu.notify.choices import MessageChannel
 from kefu.notify.models import OutboxMessage
 from kefu.notify.templates_text import render_message
@@ -113,5 +114,5 @@ class ClockEffects:
         self.messages += [
             {"channel": MessageChannel.EMAIL, "recipient": email, "template": template,
              "subject": subject, "body": body, "work_order_id": wo.pk,
-             "next_attempt_at": self.now}
+             "next_attempt_at": self.now, **outbox_state()}
             for email in recipients if email]

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from kefu.customers.crypto import digest
+from kefu.customers.queries import serves_customers
 from kefu.customers.validators import normalise_phone
 from kefu.errors import NotFound
 from kefu.orgs.actors import Actor
@@ -48,6 +49,13 @@ def scoped_work_orders(actor: Actor) -> QuerySet[WorkOrder]:
     for widening in reactions.scope_widenings():
         scope |= Q(id__in=widening(units))
     return WorkOrder.objects.filter(scope)
+
+
+@serves_customers
+def holds_work_order_of(actor: Actor, customer_id: int) -> bool:
+    """Whether the actor's scope holds a work order of this customer: then they may open the
+    customer's record, wherever the customer belongs (units scope work orders, SPEC §15)."""
+    return scoped_work_orders(actor).filter(customer_id=customer_id).exists()
 
 
 def get_work_order(actor: Actor, work_order_id: int) -> WorkOrder:

@@ -1,4 +1,4 @@
-"""Work orders in the full-text index (decision 0019): what a work order's document holds,
+"""Work orders in the full-text index (decision 0020): what a work order's document holds,
 kept current by the kernel at the end of every change that recorded an event, and the
 ranked search through the actor's scope."""
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kefu.console.error_handling import renders_errors
 from kefu.console.views.base import parse_int, staff_view
 from kefu.customers.actions import CustomerDetails
-from kefu.customers.queries import find_customers_by_phone, get_customer, list_customers
+from kefu.customers.queries import find_customer, find_customers_by_phone, get_customer
 from kefu.errors import KefuError
 from kefu.orgs.actors import Actor
 from kefu.orgs.queries import list_units_in_scope
@@ -47,8 +47,9 @@ def _intake_context(request: HttpRequest, actor: Actor) -> dict[str, Any]:
         "kinds": WorkOrderKind.choices, "channels": Channel.choices,
         "severities": Severity.choices, "categories": list_categories(),
         "units": list_units_in_scope(actor),
-        # A customer outside the actor's scope is dropped, as if none had been chosen.
-        "chosen": list_customers(actor).filter(pk=chosen_id).first() if chosen_id else None,
+        # A customer the actor may not open is dropped, as if none had been chosen; one of
+        # another unit is still found by the number typed (customer_lookup).
+        "chosen": find_customer(actor, chosen_id) if chosen_id else None,
     }
 
 def _intake_form(request: HttpRequest, error: KefuError, actor: Actor) -> HttpResponse:
@@ -97,12 +98,15 @@ def intake(request: HttpRequest, actor: Actor) -> HttpResponse:
 @require_POST
 @staff_view
 def customer_lookup(request: HttpRequest, actor: Actor) -> HttpResponse:
-    """Customers with this exact number, each with recent work orders (an htmx fragment)."""
+    """The customer with this exact number, whichever unit they belong to, masked, with their
+    recent work orders in the actor's scope (an htmx fragment)."""
     phone = request.POST.get("customer_phone", "").strip()
-    customers = list(find_customers_by_phone(actor, phone)[:5]) if len(phone) >= 11 else []
+    customers = list(find_customers_by_phone(actor, phone)[:1]) if len(phone) >= 11 else []
     for customer in customers:
         customer.recent = list_work_orders(  # type: ignore[attr-defined]
             actor, WorkOrderFilter(customer_id=customer.pk), limit=5)
+        customer.can_open = (  # type: ignore[attr-defined]
+            find_customer(actor, customer.pk) is not None)
     return render(request, "console/_customer_matches.html",
                   {"customers": customers, "phone": phone})
 

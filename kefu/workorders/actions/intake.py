@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from kefu.audit.actions import AuditRecord
 from kefu.audit.choices import AuditAction
-from kefu.customers.actions import CustomerDetails, create_customer
+from kefu.customers.actions import CustomerDetails, customer_for_number
 from kefu.customers.models import Customer
-from kefu.customers.queries import find_customers_by_phone, get_customer
+from kefu.customers.queries import get_customer
 from kefu.customers.validators import validate_mobile
 from kefu.errors import REQUIRED, Conflict, InvalidInput, NotFound
 from kefu.orgs.actors import Actor
@@ -170,8 +170,6 @@ def _intake_unit_and_customer(
                                fields={"customer_id": ["不存在 / unknown"]}) from None
         return unit, customer
     assert intake.customer is not None
-    known = find_customers_by_phone(actor, intake.customer.phone).first()
-    if known is not None:
-        return unit, known
-    return unit, create_customer(actor=actor, details=intake.customer, unit=unit,
-                                 audit_later=audit_later)
+    # A known number is that customer, whichever unit took their earlier calls (SPEC §15).
+    return unit, customer_for_number(actor=actor, details=intake.customer, unit=unit,
+                                     audit_later=audit_later)
