@@ -147,3 +147,14 @@ _ARTICLE_ACTIONS = {
 def article_action(action: str) -> str:
     """A step in an article's history, as the page names it."""
     return str(_ARTICLE_ACTIONS.get(action, action))
+
+
+@register.filter
+def category_name(category: Any) -> str:
+    """A category in the page's language: its English name on English pages, when it has
+    one."""
+    if category is None:
+        return ""
+    if (get_language() or "").startswith("en") and getattr(category, "name_en", ""):
+        return str(category.name_en)
+    return str(category.name)
