@@ -155,6 +155,7 @@ def category_name(category: Any) -> str:
     one."""
     if category is None:
         return ""
-    if (get_language() or "").startswith("en") and getattr(category, "name_en", ""):
-        return str(category.name_en)
+    english = str(category.name_en or "") if hasattr(category, "name_en") else ""
+    if english and (get_language() or "").startswith("en"):
+        return english
     return str(category.name)
