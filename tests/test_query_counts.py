@@ -33,8 +33,9 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
 
 # Every request: the session, the user, the actor's staff row and unit; a console page also
 # saves the session (savepoint, update, release) for the idle timeout.
-DETAIL_PAGE = 35  # the scope 3 times, the work order and 23 parts of its page (with the
-#                   articles cited and those the customer's words suggest)
+DETAIL_PAGE = 36  # the scope 3 times, the work order and 24 parts of its page (with the
+#                   articles cited and those the customer's words suggest: by the words, then
+#                   by the characters for the rest)
 QUEUE_PAGE = 13   # the scope, one page of rows, saved views, categories, staff, units
 API_LIST = 3      # the token with its user and actor, the scope, one page of rows
 API_DETAIL = 3    # the token with its user and actor, the scope, the work order

@@ -181,17 +181,26 @@ class ArticleHit:
 def search_articles(actor: Actor | None, query: SearchQuery, *, limit: int = 20,
                     now: datetime | None = None) -> list[ArticleHit]:
     """Ranked articles for a query: staff search what they may read (expired ones marked),
-    the portal (`actor` None or a customer) the public FAQ only."""
+    the portal (`actor` None or a customer) the public FAQ only. The words are tried first,
+    the characters in a row for the rest."""
     qs = (scoped_articles(actor).filter(status__in=READABLE)
           if actor is not None and (actor.is_staff or actor.is_system)
           else public_articles(now))
-    rows = list(qs.extra(**backends.joined(connection, ArticleText, query,
-                                             f"{Article._meta.db_table}.id"))
-                .select_related("published", "published__category")
-                .order_by("-search_rank", "-id")[: max(1, min(limit, 50))])
+    limit = max(1, min(limit, 50))
+    rows = _ranked_articles(qs, query.first_words(), limit)
+    if len(rows) < limit:
+        rows += _ranked_articles(qs.exclude(pk__in=[a.pk for a in rows]), query,
+                                 limit - len(rows))
     return [ArticleHit(a, float(getattr(a, "search_rank", 0.0)),
                        snippet(plain_text(a.published.body) if a.published else "", query),
                        a.status == ArticleStatus.EXPIRED) for a in rows]
+
+
+def _ranked_articles(qs: QuerySet[Article], query: SearchQuery, limit: int) -> list[Article]:
+    return list(qs.extra(**backends.joined(connection, ArticleText, query,
+                                           f"{Article._meta.db_table}.id"))
+                .select_related("published", "published__category")
+                .order_by("-search_rank", "-id")[:limit])
 
 
 def monday(day: date) -> date:

@@ -9,6 +9,7 @@ runs only (`segmenter`), so nothing in a rendered query needs escaping."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -49,6 +50,18 @@ def _postgres_create(table: str) -> list[str]:
             setweight(to_tsvector('simple'::regconfig, words), 'A')
             || setweight(to_tsvector('simple'::regconfig, chars), 'D')) STORED""",
         f"CREATE INDEX {table}_vector ON {table} USING gin (vector)",
+        *_postgres_words(table),
+    ]
+
+
+def _postgres_words(table: str) -> list[str]:
+    """The words alone, small and exact: what a query is tried with first (`words_only`),
+    so the index answers it without reading the characters of every candidate row."""
+    return [
+        # IF NOT EXISTS: tables made after this existed have it from `create_index` already.
+        f"""ALTER TABLE {table} ADD COLUMN IF NOT EXISTS words_vector tsvector GENERATED
+            ALWAYS AS (to_tsvector('simple'::regconfig, words)) STORED""",
+        f"CREATE INDEX IF NOT EXISTS {table}_words_vector ON {table} USING gin (words_vector)",
     ]
 
 
@@ -64,6 +77,7 @@ def create_index(connection: BaseDatabaseWrapper, table: str, key: str) -> None:
 def drop_index(connection: BaseDatabaseWrapper, table: str) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS words_vector")
             cursor.execute(f"ALTER TABLE {table} DROP COLUMN vector")
         else:
             for trigger in ("inserted", "deleted", "updated"):
@@ -92,6 +106,23 @@ def after_altering(table: str, key: str) -> RunPython:
                      RunPython.noop)
 
 
+def words_index_operation(table: str) -> RunPython:
+    """Add the words-only index to a text table made before it existed (PostgreSQL; SQLite's
+    FTS5 table already searches its words column alone)."""
+    def forwards(apps: Any, editor: Any) -> None:
+        if editor.connection.vendor == "postgresql":
+            with editor.connection.cursor() as cursor:
+                for sql in _postgres_words(table):
+                    cursor.execute(sql)
+
+    def backwards(apps: Any, editor: Any) -> None:
+        if editor.connection.vendor == "postgresql":
+            with editor.connection.cursor() as cursor:
+                cursor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS words_vector")
+
+    return RunPython(forwards, backwards)
+
+
 def index_operation(table: str, key: str) -> RunPython:
     """The migration operation that creates (and on the way back drops) the index."""
     return RunPython(lambda apps, editor: create_index(editor.connection, table, key),
@@ -99,11 +130,13 @@ def index_operation(table: str, key: str) -> RunPython:
 
 
 def tsquery(query: SearchQuery) -> str:
+    """The query for `vector` (words and characters), or for `words_vector` when
+    `words_only`."""
     terms = []
     for word in query.words:
         if not is_chinese(word):
             terms.append(f"{word}:*")
-        elif len(word) == 1:
+        elif len(word) == 1 or query.words_only:
             terms.append(word)
         else:
             terms.append(f"({word}:A | {' <-> '.join(f'{c}:D' for c in word)})")
@@ -113,11 +146,17 @@ def tsquery(query: SearchQuery) -> str:
 def fts5_query(query: SearchQuery) -> str:
     terms = []
     for word in query.words:
-        if not is_chinese(word):
+        if query.words_only:
+            terms.append(f'words : "{word}"' + (" *" if not is_chinese(word) else ""))
+        elif not is_chinese(word):
             terms.append(f'(words : "{word}" * OR chars : "{word}" *)')
         else:
             terms.append(f'(words : "{word}" OR chars : "{" ".join(word)}")')
     return (" OR " if query.match_any else " AND ").join(terms)
+
+
+def vector_column(query: SearchQuery) -> str:
+    return "words_vector" if query.words_only else "vector"
 
 
 def joined(connection: BaseDatabaseWrapper, model: type[SearchText], query: SearchQuery,
@@ -127,13 +166,15 @@ def joined(connection: BaseDatabaseWrapper, model: type[SearchText], query: Sear
     better)."""
     table, key = _table(model)
     if connection.vendor == "postgresql":
+        # Ranked on the whole vector whichever matched: words weigh more than characters.
+        rank = tsquery(replace(query, words_only=False))
         return {
             "tables": [table],
             "where": [f"{table}.{key} = {id_column}",
-                      f"{table}.vector @@ to_tsquery('simple', %s)"],
+                      f"{table}.{vector_column(query)} @@ to_tsquery('simple', %s)"],
             "params": [tsquery(query)],
             "select": {"search_rank": f"ts_rank({table}.vector, to_tsquery('simple', %s))"},
-            "select_params": [tsquery(query)],
+            "select_params": [rank],
         }
     fts = fts_table(table)
     return {
@@ -150,8 +191,8 @@ def matching_ids(connection: BaseDatabaseWrapper, model: type[SearchText],
     """A subquery of the keys of matching documents, for `pk__in=RawSQL(...)` filters."""
     table, key = _table(model)
     if connection.vendor == "postgresql":
-        return (f"SELECT {key} FROM {table} WHERE vector @@ to_tsquery('simple', %s)",
-                [tsquery(query)])
+        return (f"SELECT {key} FROM {table} "
+                f"WHERE {vector_column(query)} @@ to_tsquery('simple', %s)", [tsquery(query)])
     fts = fts_table(table)
     return f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [fts5_query(query)]
 

@@ -4,7 +4,7 @@ that shows where a document matched."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -24,6 +24,12 @@ class SearchQuery:
     words: tuple[str, ...]
     # Any word rather than every word: for suggestions from a customer's long description.
     match_any: bool = False
+    # The words as the segmenter cut them, without the characters-in-a-row fallback: exact,
+    # and answered by the index alone; tried first (`first_words`).
+    words_only: bool = False
+
+    def first_words(self) -> SearchQuery:
+        return replace(self, words_only=True)
 
     @classmethod
     def parse(cls, text: str, *, field: str = "q") -> SearchQuery:

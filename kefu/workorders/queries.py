@@ -135,7 +135,7 @@ def list_work_orders(
     if f.keyword and (word := f.keyword.strip()):
         from kefu.workorders.searching import keyword_condition
 
-        qs = qs.filter(keyword_condition(word))
+        qs = qs.filter(keyword_condition(actor, word, before_id=before_id))
     if f.phone:
         qs = qs.filter(customer__phone_digest=digest(normalise_phone(f.phone)))
     if f.phone_key:

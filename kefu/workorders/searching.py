@@ -5,7 +5,7 @@ ranked search through the actor's scope."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import connection
@@ -122,13 +122,30 @@ def matching(qs: QuerySet[WorkOrder], query: SearchQuery) -> QuerySet[WorkOrder]
                                       f"{WorkOrder._meta.db_table}.id"))
 
 
-def keyword_condition(keyword: str) -> Q:
+# A list's page reads the newest matches below its keyset bound, this many at most, so that
+# other filters of the list still leave it a page.
+LISTED_AMONG = 300
+
+
+def keyword_condition(actor: Actor, keyword: str, *, before_id: int | None = None) -> Q:
     """A list filter's keyword: a work order or archive number, or the words of its
     document (through the index; a keyword of punctuation alone matches no words)."""
     condition = Q(number=keyword.upper()) | Q(archive_number=keyword.upper())
     if len(keyword) <= MAX_QUERY_LENGTH and (words := query_words(keyword)):
         query = SearchQuery(keyword, tuple(words[:MAX_QUERY_WORDS]))
-        condition |= Q(id__in=RawSQL(*backends.matching_ids(connection, WorkOrderText, query)))
+        if connection.vendor == "postgresql" and actor.is_staff:
+            # The newest matches from the index alone, as search finds them (the words
+            # first, the characters in a row for the rest): a list is newest first, so
+            # these are the rows its page can show.
+            ids = _newest_on_postgres(actor, query.first_words(), [], before_id=before_id,
+                                      among=LISTED_AMONG)
+            if len(ids) < LISTED_AMONG:
+                ids += _newest_on_postgres(actor, query, ids, before_id=before_id,
+                                           among=LISTED_AMONG - len(ids))
+            condition |= Q(id__in=ids)
+        else:
+            condition |= Q(id__in=RawSQL(*backends.matching_ids(connection, WorkOrderText,
+                                                                query)))
     return condition
 
 
@@ -140,43 +157,101 @@ class Hit:
 
 
 # Ranking reads every match; a word found in a fifth of ten million work orders would rank two
-# million rows. The ranked set is the newest matches in scope, which the database finds by
-# walking the work orders newest first (a common word) or from the index (a rare one).
-RANKED_AMONG = 1000
+# million rows. The ranked set is the newest matches in scope, which PostgreSQL finds in
+# widening windows of the newest work orders (each window one more index range to intersect,
+# so a common word reads a few hundred rows and a rare one searches everything at once).
+RANKED_AMONG = 200
+WINDOWS = (60_000, 400_000)
 _HIT_FIELDS = ("id", "number", "kind", "status", "title", "received_at", "unit_id", "version")
 
 
 def search_work_orders(actor: Actor, query: SearchQuery, *, limit: int = 20) -> list[Hit]:
     """The best-ranked of the newest `RANKED_AMONG` matching work orders in the actor's
-    scope, each with a snippet of its masked text: search shows nothing the list would not."""
-    from kefu.workorders.queries import scoped_work_orders
-
-    scoped = scoped_work_orders(actor)
-    newest = (_newest_on_postgres(actor, query) if connection.vendor == "postgresql"
-              and actor.is_staff else list(
-                  scoped.filter(pk__in=RawSQL(*backends.matching_ids(connection, WorkOrderText,
-                                                                      query)))
-                  .order_by("-id").values_list("id", flat=True)[:RANKED_AMONG]))
-    # The index's scope only narrows what is read; the scope itself decides what is shown.
-    rows = list(matching(scoped.filter(pk__in=newest), query)
-                .only(*_HIT_FIELDS).order_by("-search_rank", "-id")[: max(1, min(limit, 100))])
+    scope, each with a snippet of its masked text: search shows nothing the list would not.
+    The words are tried first; when they find fewer than `limit`, the characters in a row
+    find the rest (a word the text was cut differently around, a one-character query)."""
+    limit = max(1, min(limit, 100))
+    rows = _ranked(actor, query.first_words(), limit, exclude=[])
+    if len(rows) < limit:
+        rows += _ranked(actor, query, limit - len(rows), exclude=[wo.pk for wo in rows])
     docs = documents([wo.pk for wo in rows])
     return [Hit(wo, float(getattr(wo, "search_rank", 0.0)),
                 snippet(mask_text(docs[wo.pk].text if wo.pk in docs else wo.title), query))
             for wo in rows]
 
 
-def _newest_on_postgres(actor: Actor, query: SearchQuery) -> list[int]:
-    """The newest matches from the index alone: walking it newest first for a common word,
-    or from its GIN index for a rare one, with the scope read off each row."""
+def _ranked(actor: Actor, query: SearchQuery, limit: int, *,
+            exclude: list[int]) -> list[WorkOrder]:
+    from kefu.workorders.queries import scoped_work_orders
+
+    scoped = scoped_work_orders(actor)
+    if connection.vendor == "postgresql" and actor.is_staff:
+        ranked = _rank_on_postgres(query, _newest_on_postgres(actor, query, exclude))
+        # The index's scope only narrows what is read; the scope itself decides what is
+        # shown, in the order of the ranks.
+        shown = {wo.pk: wo for wo in scoped.filter(pk__in=[pk for pk, _ in ranked[:limit * 2]])
+                 .only(*_HIT_FIELDS)}
+        rows = []
+        for pk, rank in ranked:
+            if pk in shown:
+                shown[pk].search_rank = rank  # type: ignore[attr-defined]
+                rows.append(shown[pk])
+        return rows[:limit]
+    newest = list(scoped.filter(pk__in=RawSQL(*backends.matching_ids(connection, WorkOrderText,
+                                                                       query)))
+                  .exclude(pk__in=exclude).order_by("-id")
+                  .values_list("id", flat=True)[:RANKED_AMONG])
+    if not newest:
+        return []
+    return list(matching(scoped.filter(pk__in=newest), query)
+                .only(*_HIT_FIELDS).order_by("-search_rank", "-id")[:limit])
+
+
+def _newest_on_postgres(actor: Actor, query: SearchQuery, exclude: list[int], *,
+                        before_id: int | None = None, among: int = RANKED_AMONG) -> list[int]:
+    """The newest `RANKED_AMONG` matches from the index alone: its GIN indexes (the words,
+    and the units that see each work order) intersected with a range of the newest work
+    orders, widened until enough are found."""
     from kefu.orgs.queries import unit_ids_in_scope
 
     table = WorkOrderText._meta.db_table
-    sql = f"SELECT work_order_id FROM {table} WHERE vector @@ to_tsquery('simple', %s)"
+    sql = (f"SELECT work_order_id FROM {table} "
+           f"WHERE {backends.vector_column(query)} @@ to_tsquery('simple', %s)")
     params: list[Any] = [backends.tsquery(query)]
     if actor.unit_path.count("/") != 1:  # head office sees every unit (scoped_work_orders)
-        sql += " AND scope_units ?| %s"
+        # The function, not the ?| operator: checked on the few rows the words and the range
+        # leave, rather than built into a bitmap of everything the units see.
+        sql += " AND jsonb_exists_any(scope_units, %s)"
         params.append([str(u) for u in unit_ids_in_scope(actor)])
+    if exclude:
+        sql += " AND NOT (work_order_id = ANY(%s))"
+        params.append(exclude)
     with connection.cursor() as cursor:
-        cursor.execute(f"{sql} ORDER BY work_order_id DESC LIMIT %s", [*params, RANKED_AMONG])
-        return [row[0] for row in cursor.fetchall()]
+        if before_id is not None:
+            sql += " AND work_order_id < %s"
+            params.append(before_id)
+            newest = before_id
+        else:
+            cursor.execute(f"SELECT max(work_order_id) FROM {table}")
+            newest = (cursor.fetchone() or [0])[0] or 0
+        for window in (*WINDOWS, None):
+            bound = " AND work_order_id > %s" if window is not None else ""
+            cursor.execute(f"{sql}{bound} ORDER BY work_order_id DESC LIMIT %s",
+                           [*params, *([newest - window] if window is not None else []), among])
+            found = [row[0] for row in cursor.fetchall()]
+            if len(found) >= among or window is None or window >= newest:
+                return found
+    return []
+
+
+def _rank_on_postgres(query: SearchQuery, ids: list[int]) -> list[tuple[int, float]]:
+    """The candidates by rank (on the whole vector: words weigh more than characters)."""
+    if not ids:
+        return []
+    table = WorkOrderText._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT work_order_id, ts_rank(vector, to_tsquery('simple', %s)) AS rank "
+            f"FROM {table} WHERE work_order_id = ANY(%s) ORDER BY rank DESC, work_order_id DESC",
+            [backends.tsquery(replace(query, words_only=False)), ids])
+        return [(pk, float(rank)) for pk, rank in cursor.fetchall()]
