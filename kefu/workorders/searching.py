@@ -171,22 +171,25 @@ def search_work_orders(actor: Actor, query: SearchQuery, *, limit: int = 20) -> 
     The words are tried first; when they find fewer than `limit`, the characters in a row
     find the rest (a word the text was cut differently around, a one-character query)."""
     limit = max(1, min(limit, 100))
-    rows = _ranked(actor, query.first_words(), limit, exclude=[])
+    rows = _ranked(actor, query.first_words(), limit, exclude=[], among=RANKED_AMONG)
     if len(rows) < limit:
-        rows += _ranked(actor, query, limit - len(rows), exclude=[wo.pk for wo in rows])
+        # Only the rest of the page: the characters leave many candidates to check.
+        rows += _ranked(actor, query, limit - len(rows), exclude=[wo.pk for wo in rows],
+                        among=(limit - len(rows)) * 5)
     docs = documents([wo.pk for wo in rows])
     return [Hit(wo, float(getattr(wo, "search_rank", 0.0)),
                 snippet(mask_text(docs[wo.pk].text if wo.pk in docs else wo.title), query))
             for wo in rows]
 
 
-def _ranked(actor: Actor, query: SearchQuery, limit: int, *,
-            exclude: list[int]) -> list[WorkOrder]:
+def _ranked(actor: Actor, query: SearchQuery, limit: int, *, exclude: list[int],
+            among: int) -> list[WorkOrder]:
     from kefu.workorders.queries import scoped_work_orders
 
     scoped = scoped_work_orders(actor)
     if connection.vendor == "postgresql" and actor.is_staff:
-        ranked = _rank_on_postgres(query, _newest_on_postgres(actor, query, exclude))
+        ranked = _rank_on_postgres(query, _newest_on_postgres(actor, query, exclude,
+                                                              among=among))
         # The index's scope only narrows what is read; the scope itself decides what is
         # shown, in the order of the ranks.
         shown = {wo.pk: wo for wo in scoped.filter(pk__in=[pk for pk, _ in ranked[:limit * 2]])
@@ -200,7 +203,7 @@ def _ranked(actor: Actor, query: SearchQuery, limit: int, *,
     newest = list(scoped.filter(pk__in=RawSQL(*backends.matching_ids(connection, WorkOrderText,
                                                                        query)))
                   .exclude(pk__in=exclude).order_by("-id")
-                  .values_list("id", flat=True)[:RANKED_AMONG])
+                  .values_list("id", flat=True)[:among])
     if not newest:
         return []
     return list(matching(scoped.filter(pk__in=newest), query)
