@@ -92,7 +92,8 @@ def ensure_reference_data() -> None:
     for name in ("kefu.workorders.migrations.0002_seed_taxonomy",
                  "kefu.sla.migrations.0003_default_policies",
                  "kefu.sla.migrations.0007_incident_notice_clock",
-                 "kefu.surveys.migrations.0002_default_policy"):
+                 "kefu.surveys.migrations.0002_default_policy",
+                 "kefu.knowledge.migrations.0002_seed_categories"):
         importlib.import_module(name).seed(apps, None)
 
 
