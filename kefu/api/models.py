@@ -15,6 +15,8 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # Every token ends: a leaked one stops working by itself (KEFU_API_TOKEN_DAYS).
+    expires_at = models.DateTimeField(_("到期时间"))
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -40,6 +40,8 @@ urlpatterns = [
     path("knowledge/<int:article_id>/diff/", views.article_diff, name="article_diff"),
     path("knowledge/<int:article_id>/images/", views.article_image_upload,
          name="article_image_upload"),
+    path("tokens/", views.tokens, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("bulk/", views.bulk, name="bulk"),
     path("export.csv", views.export_csv, name="export"),
     path("find-phone/", views.find_by_phone, name="find_phone"),

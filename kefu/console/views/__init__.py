@@ -60,6 +60,7 @@ from kefu.console.views.supervision import (
     supervision_close,
     supervision_report,
 )
+from kefu.console.views.tokens import token_revoke, tokens
 
 __all__ = [
     "appeal",
@@ -118,6 +119,8 @@ __all__ = [
     "supervision_report",
     "survey",
     "surveys_report",
+    "token_revoke",
+    "tokens",
     "transition",
     "upload",
 ]
