@@ -155,3 +155,15 @@ def test_customers_see_only_their_own(world: World) -> None:
 
 def test_staff_cannot_use_the_portal_as_customers(world: World) -> None:
     assert world.client_for("agent").get("/portal/").status_code == 302
+
+
+def test_asking_for_a_code_again_too_soon_keeps_the_code_field(world: World) -> None:
+    from django.test import Client
+
+    from tests.conftest import PHONE
+
+    visitor = Client()
+    visitor.post("/portal/login/", {"phone": PHONE, "step": "send"})
+    again = visitor.post("/portal/login/", {"phone": PHONE, "step": "send"})
+    page = again.content.decode()
+    assert again.status_code == 429 and 'id="code"' in page

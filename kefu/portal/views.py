@@ -21,7 +21,7 @@ from kefu.escalation.permissions import can_take_appeal
 from kefu.escalation.queries import appeal_of, list_appeals_of
 from kefu.knowledge.actions import mark_escalated
 from kefu.orgs.actors import Actor, NotAnActor, actor_for_user
-from kefu.portal.actions import send_login_code, verify_login_code
+from kefu.portal.actions import TooManyRequests, send_login_code, verify_login_code
 from kefu.sla.queries import list_clock_views
 from kefu.surveys.actions import SurveyAnswers, answer_survey_by_link, answer_survey_on_portal
 from kefu.surveys.models import Survey
@@ -88,8 +88,11 @@ def _login_page(request: HttpRequest, *, sent: bool = False,
 
 
 def _login_form(request: HttpRequest, error: KefuError) -> HttpResponse:
-    """The sign-in form again; a wrong code keeps the code field open."""
-    return _login_page(request, sent=request.POST.get("step") == "verify", error=error)
+    """The sign-in form again; a wrong code keeps the code field open, and so does asking
+    again too soon: the code sent a moment ago is still the one to type."""
+    step = request.POST.get("step")
+    return _login_page(request, sent=step == "verify" or (
+        step == "send" and isinstance(error, TooManyRequests)), error=error)
 
 
 @require_http_methods(["GET", "POST"])
