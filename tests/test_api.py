@@ -213,3 +213,16 @@ def test_openapi_document(world: World) -> None:
     assert response.status_code == 200
     paths = response.json()["paths"]
     assert "/api/work-orders/{wo_id}/transitions/{name}" in paths
+
+
+def test_an_unknown_filter_value_is_refused_and_the_choices_are_declared(world: World) -> None:
+    client, _ = token_client(world, "supervisor")
+    answer = client.get("/api/work-orders", {"status": "nonsense"})
+    assert answer.status_code == 422
+    assert answer.json()["status"] == 422 and "status" in answer.json()["errors"]
+    assert client.get("/api/work-orders", {"status": "received", "kind": "complaint"}
+                      ).status_code == 200
+    schema = client.get("/api/openapi.json").json()
+    parameters = {p["name"]: p for p in schema["paths"]["/api/work-orders"]["get"]["parameters"]}
+    declared = json.dumps(parameters["status"]["schema"]) + json.dumps(schema["components"])
+    assert '"received"' in declared and '"closed"' in declared

@@ -42,6 +42,7 @@ from kefu.sla.queries import list_clock_views
 from kefu.surveys.actions import answer_survey_on_portal, record_survey_by_phone
 from kefu.workorders import actions
 from kefu.workorders.attachments import add_attachment
+from kefu.workorders.choices import Channel, Severity, WorkOrderKind, WorkOrderStatus
 from kefu.workorders.links import SplitPart, link_work_orders, split_work_order
 from kefu.workorders.models import Attachment, TimelineEvent, WorkOrder
 from kefu.workorders.perform import perform_transition
@@ -67,12 +68,13 @@ def _detail(request: HttpRequest, wo_id: int) -> WorkOrder:
 
 
 class ListQuery(Schema):
-    kind: str | None = None
-    status: str | None = None
+    # Choices are declared, so an unknown value is a 422 and not an empty list.
+    kind: WorkOrderKind | None = None
+    status: WorkOrderStatus | None = None
     category_id: int | None = None
-    severity: str | None = None
+    severity: Severity | None = None
     unit_id: int | None = None
-    channel: str | None = None
+    channel: Channel | None = None
     handler_id: int | None = None
     owner_id: int | None = None
     customer_id: int | None = None
