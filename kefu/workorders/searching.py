@@ -41,12 +41,14 @@ class Document:
 
 
 def documents(work_order_ids: Iterable[int], *, new: Iterable[WorkOrder] = (),
-              staff_units: Mapping[int, int | None] | None = None) -> dict[int, Document]:
+              staff_units: Mapping[int, int | None] | None = None,
+              with_scope: bool = True) -> dict[int, Document]:
     """The document of each work order: number, title, the customer's words, what was
     found, answered and noted, and what the apps add (an appeal's case number). Anonymised
     work orders have none. `new` are work orders created in the change under way: their
     row is at hand and nothing hangs off it yet, so they cost no read; `staff_units` are the
-    units of staff already known (the change's actors)."""
+    units of staff already known (the change's actors). A snippet needs the text alone
+    (`with_scope=False`: no reads for the units)."""
     fresh = {wo.pk: wo for wo in new}
     rows = [wo for wo in fresh.values() if not wo.is_anonymised]
     if ids := [pk for pk in work_order_ids if pk not in fresh]:
@@ -68,8 +70,8 @@ def documents(work_order_ids: Iterable[int], *, new: Iterable[WorkOrder] = (),
     for wo_id, added in reactions.search_text_added(rows).items():
         if wo_id in parts:
             parts[wo_id].extend(added)
-    scopes = _scope_units(rows, old, staff_units or {})
-    return {pk: Document("\n".join(texts), scopes[pk]) for pk, texts in parts.items()}
+    scopes = _scope_units(rows, old, staff_units or {}) if with_scope else {}
+    return {pk: Document("\n".join(texts), scopes.get(pk, [])) for pk, texts in parts.items()}
 
 
 def _scope_units(rows: list[WorkOrder], old: list[WorkOrder],
@@ -176,7 +178,7 @@ def search_work_orders(actor: Actor, query: SearchQuery, *, limit: int = 20) -> 
         # Only the rest of the page: the characters leave many candidates to check.
         rows += _ranked(actor, query, limit - len(rows), exclude=[wo.pk for wo in rows],
                         among=(limit - len(rows)) * 5)
-    docs = documents([wo.pk for wo in rows])
+    docs = documents([wo.pk for wo in rows], with_scope=False)
     return [Hit(wo, float(getattr(wo, "search_rank", 0.0)),
                 snippet(mask_text(docs[wo.pk].text if wo.pk in docs else wo.title), query))
             for wo in rows]
