@@ -10,7 +10,7 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -21,6 +21,7 @@ from kefu.audit.actions import record_audit
 from kefu.audit.choices import AuditAction
 from kefu.audit.refusals import audits_refusals
 from kefu.errors import REQUIRED, Conflict, InvalidInput, NotFound, StaleVersion
+from kefu.file_types import Readable, content_matches
 from kefu.knowledge.choices import ArticleStatus, SearchPlace, VersionStatus
 from kefu.knowledge.content import ArticleContent, content_problems, plain_text, sanitise
 from kefu.knowledge.models import (
@@ -38,14 +39,16 @@ from kefu.knowledge.models import (
 from kefu.knowledge.permissions import (
     can_cite_articles,
     can_review_article,
+    can_withdraw_article,
     can_write_articles,
 )
-from kefu.knowledge.queries import editable_articles, monday, scoped_articles
+from kefu.knowledge.queries import editable_articles, latest_version, monday, scoped_articles
 from kefu.notify.actions import enqueue_message
 from kefu.notify.choices import MessageChannel
 from kefu.orgs.actors import SYSTEM, Actor
 from kefu.orgs.choices import Role
 from kefu.orgs.models import OrgUnit, Staff
+from kefu.orgs.queries import unit_line
 from kefu.search import index
 from kefu.workorders.choices import EventType
 from kefu.workorders.models import WorkOrder
@@ -91,7 +94,7 @@ def edit_article(*, actor: Actor, article_id: int, content: ArticleContent,
     category = _checked(content)
     with transaction.atomic():
         article = _lock(actor, article_id, expected_version)
-        latest = _latest(article)
+        latest = latest_version(article)
         if latest.status == VersionStatus.IN_REVIEW:
             raise Conflict("该版本正在审核，审核完成前不能修改",
                            "This version is in review; it cannot change until reviewed")
@@ -116,7 +119,7 @@ def submit_article(*, actor: Actor, article_id: int,
     can_write_articles(actor).enforce()
     with transaction.atomic():
         article = _lock(actor, article_id, expected_version)
-        version = _latest(article)
+        version = latest_version(article)
         if version.status != VersionStatus.DRAFT:
             raise Conflict("没有待提交的草稿", "There is no draft to submit")
         version.status = VersionStatus.IN_REVIEW
@@ -205,7 +208,7 @@ def withdraw_article(*, actor: Actor, article_id: int, reason: str,
                            fields={"reason": [REQUIRED]})
     with transaction.atomic():
         article = _lock(actor, article_id, expected_version)
-        _may_withdraw(actor)
+        can_withdraw_article(actor).enforce()
         if article.status not in (ArticleStatus.PUBLISHED, ArticleStatus.EXPIRED):
             raise Conflict("只有已发布或已过期的文章可以撤回",
                            "Only a published or expired article can be withdrawn")
@@ -220,16 +223,10 @@ def withdraw_article(*, actor: Actor, article_id: int, reason: str,
     return article
 
 
-# Leading bytes of the pictures an article may show; the declared type must match them.
-IMAGE_SIGNATURES: dict[str, tuple[bytes, ...]] = {
-    "image/jpeg": (b"\xff\xd8\xff",), "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/gif": (b"GIF87a", b"GIF89a"), "image/webp": (b"RIFF",),
-}
+# The pictures an article may show, by type, with the file name they are stored under.
+_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif",
+               "image/webp": ".webp"}
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
-
-
-class Readable(Protocol):
-    def read(self, size: int = ..., /) -> bytes: ...
 
 
 @audits_refusals
@@ -238,11 +235,10 @@ def add_article_image(*, actor: Actor, article_id: int, name: str, content_type:
     """A picture for the article, checked by its content (never its name alone)."""
     can_write_articles(actor).enforce()
     data = stream.read(MAX_IMAGE_BYTES + 1)
-    signatures = IMAGE_SIGNATURES.get(content_type)
     problem = ("max 5 MB" if len(data) > MAX_IMAGE_BYTES else "empty" if not data
-               else "jpeg, png, gif or webp" if signatures is None
-               else "content does not match the type" if not data.startswith(signatures)
-               or (content_type == "image/webp" and data[8:12] != b"WEBP") else "")
+               else "jpeg, png, gif or webp" if content_type not in _EXTENSIONS
+               else "content does not match the type"
+               if not content_matches(content_type, data) else "")
     if problem:
         raise InvalidInput("图片不符合要求", "The picture is not accepted",
                            fields={"file": [problem]})
@@ -261,9 +257,6 @@ def add_article_image(*, actor: Actor, article_id: int, name: str, content_type:
                sha256=image.sha256)
     return image
 
-
-_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif",
-               "image/webp": ".webp"}
 
 
 # --- the periodic jobs --------------------------------------------------------------------
@@ -519,24 +512,11 @@ def _lock(actor: Actor, article_id: int, expected_version: int | None) -> Articl
     return article
 
 
-def _latest(article: Article) -> ArticleVersion:
-    version = article.versions.order_by("-number").first()
-    assert version is not None
-    return version
-
-
 def _in_review(article: Article) -> ArticleVersion:
     version = article.versions.filter(status=VersionStatus.IN_REVIEW).first()
     if version is None:
         raise Conflict("没有待审核的版本", "No version is waiting for review")
     return version
-
-
-def _may_withdraw(actor: Actor) -> None:
-    from kefu.orgs.permissions import Capability, granted
-
-    granted(actor.role, Capability.REVIEW_ARTICLES, "您的角色不能撤回知识文章",
-            "Your role cannot withdraw articles").enforce()
 
 
 def _touch(article: Article, *fields: str) -> None:
@@ -565,10 +545,9 @@ def _audit(actor: Actor, action: AuditAction, article: Article,
 
 def _reviewer_emails(article: Article) -> list[str]:
     """The reviewers of the article's unit and the units above it, with an address."""
-    parts = article.owner_unit.path.strip("/").split("/")
-    line = ["/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
     return sorted({e for e in Staff.objects.filter(
-        role=Role.REVIEWER, unit__path__in=line, user__is_active=True)
+        role=Role.REVIEWER, unit__path__in=unit_line(article.owner_unit.path),
+        user__is_active=True)
         .exclude(pk=article.created_by_id).values_list("user__email", flat=True) if e})
 
 

@@ -29,6 +29,12 @@ def can_review_article(actor: Actor, article: Article,
     return verdict
 
 
+def can_withdraw_article(actor: Actor) -> Verdict:
+    """Taking an article from its readers is the reviewers' call, as publishing it is."""
+    return granted(actor.role, Capability.REVIEW_ARTICLES, "您的角色不能撤回知识文章",
+                   "Your role cannot withdraw articles")
+
+
 def can_cite_articles(actor: Actor) -> Verdict:
     return granted(actor.role, Capability.CITE_ARTICLES, "您的角色不能在工单中引用知识",
                    "Your role cannot cite articles on work orders")

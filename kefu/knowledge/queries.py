@@ -27,6 +27,7 @@ from kefu.knowledge.models import (
     SelfServiceSession,
 )
 from kefu.orgs.actors import Actor
+from kefu.orgs.queries import unit_line
 from kefu.search import backends
 from kefu.search.query import SearchQuery, snippet
 
@@ -36,9 +37,8 @@ READABLE = (ArticleStatus.PUBLISHED, ArticleStatus.EXPIRED)
 
 def _line(actor: Actor) -> Q:
     """The articles of the actor's unit, the units above it and the units below it."""
-    parts = actor.unit_path.strip("/").split("/")
-    above = ["/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
-    return Q(owner_unit__path__in=above) | Q(owner_unit__path__startswith=actor.unit_path)
+    return (Q(owner_unit__path__in=unit_line(actor.unit_path))
+            | Q(owner_unit__path__startswith=actor.unit_path))
 
 
 def scoped_articles(actor: Actor) -> QuerySet[Article]:

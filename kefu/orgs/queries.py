@@ -17,6 +17,12 @@ def list_units_in_scope(actor: Actor) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(path__startswith=actor.unit_path)
 
 
+def unit_line(path: str) -> list[str]:
+    """The paths of a unit and of every unit above it, from its own path ("1/3/7/")."""
+    parts = [part for part in path.split("/") if part]
+    return ["/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+
+
 def unit_ids_in_scope(actor: Actor) -> list[int]:
     return list(list_units_in_scope(actor).values_list("id", flat=True))
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-from typing import Protocol
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from kefu.audit.choices import AuditAction
 from kefu.errors import InvalidInput
+from kefu.file_types import Readable, content_matches
 from kefu.orgs.actors import Actor
 from kefu.workorders.choices import EventType
 from kefu.workorders.models import Attachment
@@ -22,20 +22,6 @@ from kefu.workorders.steps import (
     touch,
     work_order_change,
 )
-
-
-class Readable(Protocol):
-    def read(self, size: int = ..., /) -> bytes: ...
-
-
-# Leading bytes of the binary types we accept: a declared type must match the content.
-_SIGNATURES: dict[str, tuple[bytes, ...]] = {
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/gif": (b"GIF87a", b"GIF89a"),
-    "application/pdf": (b"%PDF-",),
-    "image/webp": (b"RIFF",),
-}
 
 
 def _check(name: str, content_type: str, head: bytes, size: int) -> None:
@@ -54,8 +40,7 @@ def _check(name: str, content_type: str, head: bytes, size: int) -> None:
     if declared not in allowed or guessed not in allowed:
         raise InvalidInput("不支持的附件类型", "This type of file is not accepted",
                            fields={"file": [f"类型 / type {declared}"]})
-    signatures = _SIGNATURES.get(declared)
-    if signatures and not head.startswith(signatures):
+    if not content_matches(declared, head):
         raise InvalidInput("附件内容与类型不符", "The file's content does not match its type",
                            fields={"file": ["内容不符 / content mismatch"]})
 

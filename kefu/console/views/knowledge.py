@@ -19,7 +19,11 @@ from kefu.errors import REQUIRED, InvalidInput, KefuError, NotFound
 from kefu.knowledge import actions
 from kefu.knowledge.choices import ArticleStatus, Audience, SearchPlace, VersionStatus
 from kefu.knowledge.content import ArticleContent
-from kefu.knowledge.permissions import can_review_article, can_write_articles
+from kefu.knowledge.permissions import (
+    can_review_article,
+    can_withdraw_article,
+    can_write_articles,
+)
 from kefu.knowledge.queries import (
     categories,
     diff,
@@ -187,7 +191,7 @@ def _page(request: HttpRequest, actor: Actor, article_id: int, *,
         and latest.status == VersionStatus.DRAFT,
         "can_review": editable and latest.status == VersionStatus.IN_REVIEW
         and bool(can_review_article(actor, article, latest)),
-        "can_withdraw": editable and has_capability(actor.role, Capability.REVIEW_ARTICLES)
+        "can_withdraw": editable and bool(can_withdraw_article(actor))
         and article.status in (ArticleStatus.PUBLISHED, ArticleStatus.EXPIRED),
         "now": timezone.now()}, status=error.http_status if error else 200)
 
