@@ -26,6 +26,11 @@ def test_an_editor_writes_and_a_reviewer_publishes_in_the_console(world: World) 
     answer = editor.post(reverse("console:article_new"), FORM)
     assert answer.status_code == 302
     article = Article.objects.get()
+    # The list shows the draft to its editor, in both languages (a draft has no category yet
+    # on the list, as it has no published version).
+    for language in ("zh-hans", "en"):
+        listing = editor.get(reverse("console:knowledge"), HTTP_ACCEPT_LANGUAGE=language)
+        assert listing.status_code == 200 and "携号转网办理条件" in listing.content.decode()
     page = editor.get(answer["Location"]).content.decode()
     assert "提交审核" in page and "审核通过并发布" not in page
 

@@ -153,7 +153,7 @@ def article_action(action: str) -> str:
 def category_name(category: Any) -> str:
     """A category in the page's language: its English name on English pages, when it has
     one."""
-    if category is None:
+    if not category:  # a draft's list row has no published category: the template gives ""
         return ""
     english = str(category.name_en or "") if hasattr(category, "name_en") else ""
     if english and (get_language() or "").startswith("en"):
